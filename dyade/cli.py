@@ -1,0 +1,74 @@
+"""Command line: `dyade [check|build|schema|serve] [--root DIR] [--quiet]`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import pipeline, sources
+from .errors import BuildError, SourceErrors
+
+
+def _default_root() -> Path:
+    # The project folder is where the sources are: the current folder if it
+    # has content/, else the folder of this checkout.
+    cwd = Path.cwd()
+    if (cwd / "content").is_dir():
+        return cwd
+    return Path(__file__).resolve().parent.parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dyade", description="Build the mentoring programme's site, DOCX forms and PDF handouts.")
+    p.add_argument("command", nargs="?", default="build", choices=["build", "check", "schema", "serve"],
+                   help="build (default): check then write site/ and dist/; check: only validate the sources; "
+                        "schema: write the JSON Schema of the sources into schema/; serve: preview the site")
+    p.add_argument("--root", type=Path, default=None, help="project folder (default: the current one)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the final line")
+    return p
+
+
+def _report(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    n = len(problems)
+    print(f"{n} problem{'s' if n != 1 else ''} found; nothing was built.", file=sys.stderr)
+
+
+def summary(model) -> str:
+    fields = sum(len(f.input_fields()) for f in model.forms)
+    langs = ", ".join(model.languages)
+    return (f"0 problems: {len(model.chapters)} chapters, {len(model.forms)} forms ({fields} fields), "
+            f"{len(model.annexes)} annexes, {len(model.workshops)} workshops, in each of {len(model.languages)} "
+            f"languages ({langs}).")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = (args.root or _default_root()).resolve()
+    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, flush=True))
+    try:
+        if args.command == "check":
+            print(summary(sources.load(root)))
+        elif args.command == "schema":
+            from . import schema
+            for path in schema.write_schemas(root, log):
+                pass
+            print(f"JSON Schemas written to {root / 'schema'}")
+        elif args.command == "serve":
+            from . import serve
+            return serve.serve(root, log)
+        else:
+            model = pipeline.build(root, log)
+            print(f"Built {len(model.languages)} languages: website in {root / 'site'}, documents in {root / 'dist'}")
+    except SourceErrors as exc:
+        _report(exc.problems)
+        return 1
+    except BuildError as exc:
+        print(f"Build failed: {exc}", file=sys.stderr)
+        print("The previous site/ and dist/ were left as they were.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the previous site/ and dist/ were left as they were.", file=sys.stderr)
+        return 130
+    return 0

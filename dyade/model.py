@@ -1,0 +1,395 @@
+"""The typed document model: what every writer reads, and nothing else.
+
+The classes double as the description of the YAML sources: the reader
+(`dyade.sources`) converts YAML nodes into them by walking their type hints,
+and `dyade.schema` derives the JSON Schema from the same hints.  A field's
+`metadata["doc"]` is the description an editor shows while typing.
+
+Conventions:
+- `Text` is a short translated string, `Markdown` a long translated text;
+  both hold one entry per declared language.
+- A field with a default is optional in the YAML.
+- Fields named `pos` are filled by the reader (file, line, column) and are
+  not part of the YAML.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Literal, NewType, Optional, Union
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a node starts in a source file (1-based line and column)."""
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass
+class Text:
+    """A short human-facing string, one entry per declared language."""
+    values: dict[str, str]
+    pos: Optional[Pos] = None
+    value_pos: dict[str, Pos] = field(default_factory=dict, repr=False)
+
+    def __getitem__(self, lang: str) -> str:
+        return self.values[lang]
+
+
+@dataclass
+class Markdown(Text):
+    """A long human-facing text in Markdown, one entry per declared language.
+
+    Links may point at other items with `[words](form:ID)`, `annex:ID`,
+    `chapter:ID`, `chapter:ID#SECTION`, `workshop:ID`, `glossary:ID`,
+    `flashcards:` or `home:`; the reader checks them, each writer turns them
+    into its own kind of link.
+    """
+
+
+# Scalar kinds with their own validation; plain `str` at run time.
+Ident = NewType("Ident", str)          # lower-case letters, digits, hyphens
+AssetPath = NewType("AssetPath", str)  # a file inside the project
+Colour = NewType("Colour", str)        # "#rrggbb"
+Email = NewType("Email", str)
+Lang = NewType("Lang", str)            # "fr", "en", "es", ...
+Ref = NewType("Ref", str)              # "form:ID", "annex:ID", ...
+
+
+def doc(text: str, **extra) -> dict:
+    return {"doc": text, **extra}
+
+
+# --------------------------------------------------------------------------
+# programme.yml
+
+
+@dataclass(kw_only=True)
+class Organisation:
+    name: Text = field(metadata=doc("Full name of the organisation, per language."))
+    short_name: Text = field(metadata=doc("Short name or acronym, per language."))
+    logo: AssetPath = field(metadata=doc("Logo file (SVG or PNG), relative to the project folder."))
+    logo_alt: Text = field(metadata=doc("What the logo shows, for screen readers."))
+    website: Optional[str] = field(default=None, metadata=doc("The organisation's web address."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Colours:
+    primary: Colour = field(default=Colour("#1d4e6e"), metadata=doc("Main colour, \"#rrggbb\"; keep it dark so white text on it stays readable."))
+    accent: Colour = field(default=Colour("#a3442a"), metadata=doc("Accent colour for links and highlights, \"#rrggbb\"."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Coordinator:
+    name: str = field(metadata=doc("Name of the programme coordinator."))
+    title: Text = field(metadata=doc("Job title, per language."))
+    email: Email = field(metadata=doc("Address where participants send forms and questions."))
+    phone: Optional[str] = field(default=None, metadata=doc("Telephone number."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Milestone:
+    id: Ident = field(metadata=doc("Stable identifier."))
+    date: _dt.date = field(metadata=doc("Date, YYYY-MM-DD."))
+    title: Text = field(metadata=doc("What happens, per language."))
+    description: Markdown = field(metadata=doc("Details, per language."))
+    forms: list[Ref] = field(default_factory=list, metadata=doc("Forms to fill by this date, e.g. form:self-assessment."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Programme:
+    organisation: Organisation = field(metadata=doc("Who runs the programme."))
+    colours: Colours = field(default_factory=Colours, metadata=doc("Brand colours."))
+    coordinator: Coordinator = field(metadata=doc("Who coordinates the programme."))
+    title: Text = field(metadata=doc("Name of the programme, per language."))
+    languages: list[Lang] = field(default_factory=lambda: [Lang("fr"), Lang("en")],
+                                  metadata=doc("Languages, first one is the default.", min_items=1))
+    page_size: Literal["letter", "a4"] = field(default="letter", metadata=doc("Paper size of DOCX and PDF outputs."))
+    start: _dt.date = field(metadata=doc("First day of the programme, YYYY-MM-DD."))
+    end: _dt.date = field(metadata=doc("Last day of the programme, YYYY-MM-DD."))
+    duration: Text = field(metadata=doc("How long the programme lasts, in words, per language."))
+    calendar: list[Milestone] = field(default_factory=list, metadata=doc("The programme's calendar, in date order."))
+    forms_protection: bool = field(default=False, metadata=doc(
+        "Protect DOCX forms so only the fields can be edited. Off by default: LibreOffice then makes the whole form read-only."))
+    site_url: Optional[str] = field(default=None, metadata=doc("Public address of the published site, e.g. https://example.org/mentoring/."))
+    pos: Optional[Pos] = None
+
+
+# --------------------------------------------------------------------------
+# home.yml, guide chapters
+
+
+@dataclass(kw_only=True)
+class Home:
+    intro: Markdown = field(metadata=doc("What the programme is."))
+    audience: Markdown = field(metadata=doc("Who it is for."))
+    getting_started: Markdown = field(metadata=doc("How to start."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Section:
+    id: Ident = field(metadata=doc("Stable identifier, unique in the chapter."))
+    title: Text = field(metadata=doc("Section heading, per language."))
+    body: Markdown = field(metadata=doc("Section text in Markdown, per language."))
+    related: list[Ref] = field(default_factory=list, metadata=doc("Items this section points to, e.g. form:learning-plan, annex:problem-solving."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Chapter:
+    id: Ident = field(metadata=doc("Stable identifier of the chapter."))
+    title: Text = field(metadata=doc("Chapter title, per language."))
+    summary: Optional[Text] = field(default=None, metadata=doc("One-sentence summary, per language."))
+    sections: list[Section] = field(metadata=doc("The chapter's sections, in order.", min_items=1))
+    pos: Optional[Pos] = None
+
+
+# --------------------------------------------------------------------------
+# Form fields
+
+
+@dataclass(kw_only=True)
+class Option:
+    value: Ident = field(metadata=doc("Stable value stored when this option is chosen."))
+    label: Text = field(metadata=doc("What the reader sees, per language."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class _Field:
+    id: Ident = field(metadata=doc("Stable identifier, unique in the form; becomes the Word content control's tag."))
+    label: Text = field(metadata=doc("The question or label, per language."))
+    help: Optional[Text] = field(default=None, metadata=doc("A hint shown under the label, per language."))
+    placeholder: Optional[Text] = field(default=None, metadata=doc("Grey text shown in the empty field, per language."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class TextField(_Field):
+    type: Literal["text"] = "text"
+
+
+@dataclass(kw_only=True)
+class LongTextField(_Field):
+    type: Literal["long_text"] = "long_text"
+    lines: int = field(default=4, metadata=doc("How many handwriting lines the printed form leaves.", minimum=1, maximum=30))
+
+
+@dataclass(kw_only=True)
+class DateField(_Field):
+    type: Literal["date"] = "date"
+
+
+@dataclass(kw_only=True)
+class ChoiceField(_Field):
+    type: Literal["choice"] = "choice"
+    options: list[Option] = field(metadata=doc("The choices, in order.", min_items=2))
+
+
+@dataclass(kw_only=True)
+class RatingField(_Field):
+    type: Literal["rating"] = "rating"
+    scale: int = field(default=5, metadata=doc("Number of points on the scale (1 to scale).", minimum=2, maximum=10))
+    low: Optional[Text] = field(default=None, metadata=doc("Meaning of the lowest point, per language."))
+    high: Optional[Text] = field(default=None, metadata=doc("Meaning of the highest point, per language."))
+
+
+@dataclass(kw_only=True)
+class CheckboxField(_Field):
+    type: Literal["checkbox"] = "checkbox"
+
+
+@dataclass(kw_only=True)
+class ChecklistField(_Field):
+    type: Literal["checklist"] = "checklist"
+    items: list[Option] = field(metadata=doc("One checkbox per item.", min_items=1))
+
+
+TableColumn = Union[TextField, LongTextField, DateField, ChoiceField, RatingField, CheckboxField]
+
+
+@dataclass(kw_only=True)
+class TableField(_Field):
+    type: Literal["table"] = "table"
+    columns: list[TableColumn] = field(metadata=doc("The table's columns.", min_items=1))
+    rows: int = field(default=5, metadata=doc("Number of blank rows.", minimum=1, maximum=50))
+
+
+@dataclass(kw_only=True)
+class SignatureField(_Field):
+    """Name, signature line and date; the name and date are fillable as
+    `<id>-name` and `<id>-date`."""
+    type: Literal["signature"] = "signature"
+
+
+@dataclass(kw_only=True)
+class Heading:
+    type: Literal["heading"] = "heading"
+    text: Text = field(metadata=doc("Section heading inside the form, per language."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Instructions:
+    type: Literal["instructions"] = "instructions"
+    text: Markdown = field(metadata=doc("Instructions shown between fields, per language."))
+    pos: Optional[Pos] = None
+
+
+FormField = Union[TextField, LongTextField, DateField, ChoiceField, RatingField,
+                  CheckboxField, ChecklistField, TableField, SignatureField]
+FormItem = Union[TextField, LongTextField, DateField, ChoiceField, RatingField,
+                 CheckboxField, ChecklistField, TableField, SignatureField,
+                 Heading, Instructions]
+FIELD_CLASSES = FormField.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(kw_only=True)
+class Form:
+    id: Ident = field(metadata=doc("Stable identifier; names the output files."))
+    number: int = field(metadata=doc("Form number shown on the form.", minimum=1))
+    title: Text = field(metadata=doc("Form title, per language."))
+    purpose: Markdown = field(metadata=doc("Why this form exists, per language."))
+    who: Text = field(metadata=doc("Who fills it in, per language."))
+    when: Text = field(metadata=doc("When it is filled in, per language."))
+    fields: list[FormItem] = field(metadata=doc("Fields, headings and instructions, in order.", min_items=1))
+    pos: Optional[Pos] = None
+
+    def input_fields(self) -> list:
+        """The fillable fields (not headings or instructions), in order."""
+        return [f for f in self.fields if isinstance(f, FIELD_CLASSES)]
+
+
+# --------------------------------------------------------------------------
+# Annexes, workshops, flashcards, glossary
+
+
+@dataclass(kw_only=True)
+class Annex:
+    id: Ident = field(metadata=doc("Stable identifier; names the output files."))
+    number: int = field(metadata=doc("Annex number.", minimum=1))
+    title: Text = field(metadata=doc("Annex title, per language."))
+    summary: Optional[Text] = field(default=None, metadata=doc("One-sentence summary, per language."))
+    body: Markdown = field(metadata=doc("The annex text in Markdown, per language."))
+    fields: list[FormItem] = field(default_factory=list, metadata=doc("Optional fields to fill in (e.g. a rated checklist)."))
+    pos: Optional[Pos] = None
+
+    def input_fields(self) -> list:
+        return [f for f in self.fields if isinstance(f, FIELD_CLASSES)]
+
+
+@dataclass(kw_only=True)
+class Step:
+    id: Ident = field(metadata=doc("Stable identifier, unique in the workshop."))
+    title: Text = field(metadata=doc("Step title, per language."))
+    minutes: int = field(metadata=doc("Planned duration in minutes.", minimum=1))
+    participant: Markdown = field(metadata=doc("What participants read and do, per language."))
+    questions: list[Text] = field(default_factory=list, metadata=doc("Questions participants discuss in this step."))
+    facilitator: Markdown = field(metadata=doc("Notes for the facilitator, per language."))
+    key_points: list[Text] = field(default_factory=list, metadata=doc("Points a good answer covers (facilitator only)."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Workshop:
+    id: Ident = field(metadata=doc("Stable identifier; names the output files."))
+    title: Text = field(metadata=doc("Workshop title, per language."))
+    summary: Markdown = field(metadata=doc("What the workshop is about, per language."))
+    duration_minutes: int = field(metadata=doc("Total duration in minutes.", minimum=1))
+    group_size: Text = field(metadata=doc("How many people, in what groups, per language."))
+    objectives: list[Text] = field(metadata=doc("What participants will be able to do.", min_items=1))
+    materials: list[Text] = field(default_factory=list, metadata=doc("What to bring or prepare."))
+    steps: list[Step] = field(metadata=doc("Timed steps, in order.", min_items=1))
+    facilitator_notes: Markdown = field(metadata=doc("General notes for the facilitator, per language."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Flashcard:
+    id: Ident = field(metadata=doc("Stable identifier."))
+    question: Text = field(metadata=doc("The question (front of the card), per language."))
+    answer: Markdown = field(metadata=doc("The answer (back of the card), per language."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Flashcards:
+    title: Text = field(metadata=doc("Title of the self-quiz, per language."))
+    intro: Markdown = field(metadata=doc("How to use the cards, per language."))
+    cards: list[Flashcard] = field(metadata=doc("Question and answer cards.", min_items=1))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Term:
+    id: Ident = field(metadata=doc("Stable identifier."))
+    term: Text = field(metadata=doc("The term, per language."))
+    definition: Markdown = field(metadata=doc("Its definition, per language."))
+    pos: Optional[Pos] = None
+
+
+@dataclass(kw_only=True)
+class Glossary:
+    title: Text = field(metadata=doc("Title of the glossary, per language."))
+    terms: list[Term] = field(metadata=doc("The terms.", min_items=1))
+    pos: Optional[Pos] = None
+
+
+# --------------------------------------------------------------------------
+# The whole model
+
+
+@dataclass(kw_only=True)
+class Model:
+    root: str
+    programme: Programme
+    home: Home
+    chapters: list[Chapter]
+    forms: list[Form]
+    annexes: list[Annex]
+    workshops: list[Workshop]
+    flashcards: Optional[Flashcards]
+    glossary: Optional[Glossary]
+    strings: dict[str, Text] = field(default_factory=dict)  # interface text, templates/strings.yml
+    source_files: list[str] = field(default_factory=list)
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.programme.languages)
+
+    def ui(self, key: str, lang: str) -> str:
+        """Interface text (button labels, running heads) in `lang`."""
+        return self.strings[key][lang]
+
+    def find(self, kind: str, ident: str):
+        """The item a reference `kind:ident` points to, or None."""
+        pools = {"chapter": self.chapters, "form": self.forms, "annex": self.annexes,
+                 "workshop": self.workshops,
+                 "glossary": self.glossary.terms if self.glossary else []}
+        for item in pools.get(kind, []):
+            if item.id == ident:
+                return item
+        return None
+
+
+# Which file holds which root class: used by the reader and the schema.
+FILE_KINDS = {
+    "programme": Programme,
+    "home": Home,
+    "chapter": Chapter,
+    "form": Form,
+    "annex": Annex,
+    "workshop": Workshop,
+    "flashcards": Flashcards,
+    "glossary": Glossary,
+}

@@ -1,0 +1,613 @@
+"""The reader: YAML sources -> validated `Model`, or every problem found.
+
+Files are parsed with ruamel.yaml's composer, which keeps the line and column
+of every node; the nodes are then converted by walking the type hints of the
+classes in `dyade.model`, so the model is the single description of the
+format (the JSON Schema is derived from it too).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import os
+import re
+import types
+import typing
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import model as m
+from .errors import Problem, SourceErrors
+
+MAX_FILE_BYTES = 1_000_000  # the whole bundled guide is far below this
+IDENT_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
+REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
+REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([a-z0-9-]*)(?:#([a-z0-9-]+))?$")
+# Markdown links whose target uses one of our reference kinds.
+MD_LINK_RE = re.compile(r"\]\(((?:%s):[^)\s]*)\)" % "|".join(REF_KINDS))
+PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDERS = ("org", "org_short", "programme", "coordinator", "coordinator_email", "duration")
+
+INVALID = object()  # a value that failed validation (its problem is recorded)
+
+
+class _Reader:
+    def __init__(self, root: Path, languages: list[str]):
+        self.root = root
+        self.languages = languages
+        self.problems: list[Problem] = []
+        self.path = ""  # project-relative path of the file being read
+
+    # -- reporting ---------------------------------------------------------
+    def problem(self, node_or_pos, what: str, how: str) -> None:
+        if isinstance(node_or_pos, m.Pos):
+            p = node_or_pos
+            self.problems.append(Problem(p.path, p.line, p.col, what, how))
+        else:
+            line, col = _mark(node_or_pos)
+            self.problems.append(Problem(self.path, line, col, what, how))
+
+    def pos(self, node: Node) -> m.Pos:
+        line, col = _mark(node)
+        return m.Pos(self.path, line, col)
+
+    # -- files -------------------------------------------------------------
+    def parse_file(self, path: Path) -> Node | None:
+        """Read one YAML file into a node tree, or record why it cannot be."""
+        self.path = path.relative_to(self.root).as_posix()
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            self.problems.append(Problem(self.path, 1, 1, f"cannot read the file ({exc.strerror})", "check that it exists and is readable"))
+            return None
+        if size > MAX_FILE_BYTES:
+            self.problems.append(Problem(self.path, 1, 1, f"file is too large ({size // 1_000_000} MB; the limit is 1 MB)",
+                                         "split it into smaller files or remove what does not belong in it"))
+            return None
+        raw = path.read_bytes()
+        if raw.startswith(b"\xef\xbb\xbf"):  # a BOM from Windows editors is harmless
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.problems.append(Problem(self.path, line, col, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                                         "save it again with the UTF-8 encoding"))
+            return None
+        if not text.strip() or all(l.strip().startswith("#") or not l.strip() for l in text.splitlines()):
+            self.problems.append(Problem(self.path, 1, 1, "the file is empty", "fill it in or delete it"))
+            return None
+        yaml = YAML(typ="rt", pure=True)
+        try:
+            # Aliases (&a / *a) are refused before composing: they are never
+            # needed in Dyade sources and let a tiny file expand without bound.
+            for event in yaml.parse(text):
+                if isinstance(event, AliasEvent):
+                    line, col = _mark_of(event.start_mark)
+                    self.problems.append(Problem(self.path, line, col, "YAML aliases (*name) are not allowed",
+                                                 "write the text out in full instead of referring to an anchor"))
+                    return None
+            return YAML(typ="rt", pure=True).compose(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = _mark_of(mark) if mark else (1, 1)
+            problem = (exc.problem or exc.context or "invalid YAML").strip()
+            if "\\t" in problem or "\t" in problem or "tab" in problem.lower():
+                self.problems.append(Problem(self.path, line, col, "a tab character is used for indentation",
+                                             "indent with spaces only (set your editor to insert spaces)"))
+            else:
+                self.problems.append(Problem(self.path, line, col, f"YAML syntax error: {problem}",
+                                             "check the indentation, the colons and the quotes on this line and the one above"))
+            return None
+        except YAMLError as exc:
+            self.problems.append(Problem(self.path, 1, 1, f"YAML error: {exc}", "check the file's syntax"))
+            return None
+
+    # -- conversion --------------------------------------------------------
+    def convert(self, node: Node, hint, where: str):
+        """Convert `node` to the type `hint`; `where` names it for messages."""
+        origin = typing.get_origin(hint)
+        args = typing.get_args(hint)
+        if origin in (typing.Union, types.UnionType):
+            non_none = [a for a in args if a is not type(None)]
+            if len(non_none) == 1:
+                if _is_null(node):
+                    return None
+                return self.convert(node, non_none[0], where)
+            return self.convert_variant(node, non_none, where)
+        if origin is list:
+            return self.convert_list(node, args[0], where)
+        if origin is typing.Literal:
+            value = self.scalar(node, where)
+            if value is INVALID:
+                return INVALID
+            if value not in args:
+                self.problem(node, f"{where} is {value!r}, which is not allowed",
+                             "use one of: " + ", ".join(map(str, args)) + _suggest(value, args))
+                return INVALID
+            return value
+        if isinstance(hint, type) and issubclass(hint, m.Text):
+            return self.convert_text(node, hint, where)
+        if dataclasses.is_dataclass(hint):
+            return self.convert_record(node, hint, where)
+        return self.convert_scalar(node, hint, where)
+
+    def scalar(self, node: Node, where: str):
+        if not isinstance(node, ScalarNode):
+            self.problem(node, f"{where} should be a single value, not a {_kind(node)}", "write it on one line after the colon")
+            return INVALID
+        return node.value
+
+    def convert_scalar(self, node: Node, hint, where: str):
+        value = self.scalar(node, where)
+        if value is INVALID:
+            return INVALID
+        name = getattr(hint, "__name__", str(hint))
+        if hint is bool:
+            if _tag(node) == "bool":
+                return value.lower() == "true"
+            self.problem(node, f"{where} should be true or false, not {value!r}", "write true or false")
+            return INVALID
+        if hint is int:
+            if _tag(node) == "int":
+                return int(value)
+            self.problem(node, f"{where} should be a whole number, not {value!r}", "write a number such as 3, without quotes")
+            return INVALID
+        if hint is dt.date:
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.problem(node, f"{where} should be a date, not {value!r}", "write it as YYYY-MM-DD, for example 2026-09-01")
+                return INVALID
+        if _tag(node) == "null" or not value.strip():
+            self.problem(node, f"{where} is empty", "write a value after the colon")
+            return INVALID
+        if name == "Ident" and not IDENT_RE.match(value):
+            self.problem(node, f"{where} {value!r} is not a valid identifier",
+                         "use lower-case letters, digits and hyphens only, e.g. learning-plan")
+            return INVALID
+        if name == "Colour" and not COLOUR_RE.match(value):
+            self.problem(node, f"{where} {value!r} is not a colour", "write it as \"#rrggbb\" in quotes, e.g. \"#1d4e6e\"")
+            return INVALID
+        if name == "Email" and not EMAIL_RE.match(value):
+            self.problem(node, f"{where} {value!r} is not an email address", "write an address such as name@example.org")
+            return INVALID
+        if name == "Lang" and not LANG_RE.match(value):
+            self.problem(node, f"{where} {value!r} is not a language code", "use a two-letter code such as fr or en")
+            return INVALID
+        if name == "Ref" and not REF_RE.match(value):
+            self.problem(node, f"{where} {value!r} is not a reference",
+                         "write kind:id, where kind is one of " + ", ".join(REF_KINDS) + " (e.g. form:learning-plan)")
+            return INVALID
+        if name == "AssetPath":
+            return self.check_asset(node, value, where)
+        return value
+
+    def check_asset(self, node: Node, value: str, where: str):
+        candidate = (self.root / value).resolve()
+        if os.path.isabs(value) or not candidate.is_relative_to(self.root.resolve()):
+            self.problem(node, f"{where} {value!r} points outside the project folder",
+                         "copy the file into the project (e.g. content/assets/) and give its path from the project folder")
+            return INVALID
+        if not candidate.is_file():
+            self.problem(node, f"{where} {value!r} does not exist",
+                         "check the spelling; paths start from the project folder, e.g. content/assets/logo.png")
+            return INVALID
+        return value
+
+    def convert_list(self, node: Node, item_hint, where: str):
+        if _is_null(node):
+            return []
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{where} should be a list, not a {_kind(node)}", "write each entry on its own line starting with '- '")
+            return INVALID
+        items = [self.convert(child, item_hint, f"{where} entry {i + 1}") for i, child in enumerate(node.value)]
+        return INVALID if any(i is INVALID for i in items) else items
+
+    def convert_text(self, node: Node, cls, where: str):
+        langs = self.languages
+        example = "{" + ", ".join(f"{l}: …" for l in langs) + "}"
+        if isinstance(node, ScalarNode) and not _is_null(node):
+            self.problem(node, f"{where} must be translated, not a single text",
+                         f"give one entry per language, e.g. {example}")
+            return INVALID
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{where} should be one text per language, not {_kind(node)}", f"write it as {example}")
+            return INVALID
+        values: dict[str, str] = {}
+        value_pos: dict[str, m.Pos] = {}
+        ok = True
+        for key, value in node.value:
+            lang = key.value if isinstance(key, ScalarNode) else None
+            if lang not in langs:
+                self.problem(key, f"{where} has a text in {lang!r}, a language this programme does not declare",
+                             "add it to `languages` in content/programme.yml or remove this entry" + _suggest(lang, langs))
+                ok = False
+                continue
+            if lang in values:
+                self.problem(key, f"{where} has two texts for {lang!r}", "keep only one")
+                ok = False
+                continue
+            if not isinstance(value, ScalarNode):
+                self.problem(value, f"{where} ({lang}) should be text, not a {_kind(value)}",
+                             "write the text after the colon, or use | for several lines")
+                ok = False
+                continue
+            if _is_null(value) or not value.value.strip():
+                self.problem(key, f"{where} has an empty {lang!r} text", f"write the {lang!r} text after '{lang}:'")
+                ok = False
+                continue
+            values[lang] = value.value
+            value_pos[lang] = self.pos(value)
+        for lang in langs:
+            if lang not in values and not any(isinstance(k, ScalarNode) and k.value == lang for k, _ in node.value):
+                self.problem(node, f"{where} has no {lang!r} text", f"add a line '{lang}: …' with the translation")
+                ok = False
+        if not ok:
+            return INVALID
+        return cls(values=values, pos=self.pos(node), value_pos=value_pos)
+
+    def convert_record(self, node: Node, cls, where: str):
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{where} should be a set of 'key: value' lines, not a {_kind(node)}",
+                         "write it as key: value pairs, one per line")
+            return INVALID
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "pos"}
+        hints = typing.get_type_hints(cls)
+        seen: dict[str, Node] = {}
+        values = {}
+        ok = True
+        for key, value in node.value:
+            name = key.value if isinstance(key, ScalarNode) else None
+            if name not in fields:
+                close = difflib.get_close_matches(str(name), list(fields), n=1, cutoff=0.6)
+                self.problem(key, f"unknown key {name!r} in {where}",
+                             f"did you mean {close[0]!r}? Rename it" if close
+                             else f"remove it; the keys allowed here are: {', '.join(fields)}")
+                ok = False
+                continue
+            if name in seen:
+                self.problem(key, f"key {name!r} appears twice in {where}", "keep only one of them")
+                ok = False
+                continue
+            seen[name] = key
+            converted = self.convert(value, hints[name], _describe(name, where))
+            if converted is INVALID:
+                ok = False
+            values[name] = converted
+        for name, f in fields.items():
+            if name in seen:
+                continue
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if required:
+                self.problem(node, f"{where} is missing {name!r}", f"add a line '{name}: …'" + _doc_hint(f))
+                ok = False
+        if not ok:
+            return INVALID
+        record = cls(**values, pos=self.pos(node))
+        self.check_bounds(record, cls, node, seen)
+        return record
+
+    def check_bounds(self, record, cls, node: Node, keys: dict[str, Node]) -> None:
+        for f in dataclasses.fields(cls):
+            meta = f.metadata
+            value = getattr(record, f.name)
+            at = keys.get(f.name, node)
+            if "min_items" in meta and isinstance(value, list) and len(value) < meta["min_items"]:
+                self.problem(at, f"{f.name!r} needs at least {meta['min_items']} entr{'y' if meta['min_items'] == 1 else 'ies'}, it has {len(value)}",
+                             f"add {f.name} entries")
+            if isinstance(value, int) and not isinstance(value, bool):
+                lo, hi = meta.get("minimum"), meta.get("maximum")
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    span = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+                    self.problem(at, f"{f.name!r} is {value}, out of range", f"use a number {span}")
+
+    def convert_variant(self, node: Node, classes, where: str):
+        """A field of a form: the `type` key chooses the class."""
+        by_type = {typing.get_args(typing.get_type_hints(c)["type"])[0]: c for c in classes}
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{where} should be a set of 'key: value' lines, not a {_kind(node)}", "start it with 'type: …'")
+            return INVALID
+        type_node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "type"), None)
+        if type_node is None:
+            self.problem(node, f"{where} has no 'type'", "add 'type: …', one of: " + ", ".join(by_type))
+            return INVALID
+        kind = type_node.value if isinstance(type_node, ScalarNode) else None
+        if kind not in by_type:
+            self.problem(type_node, f"unknown field type {kind!r}",
+                         "use one of: " + ", ".join(by_type) + _suggest(kind, by_type, "; did you mean"))
+            return INVALID
+        label = kind.replace("_", " ")
+        return self.convert_record(node, by_type[kind], f"{where} ({label})")
+
+
+# -- helpers -----------------------------------------------------------------
+
+def _mark_of(mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return _mark_of(node.start_mark)
+
+
+def _tag(node: ScalarNode) -> str:
+    return str(node.tag).rsplit(":", 1)[-1]
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and _tag(node) == "null"
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "set of keys"
+    if isinstance(node, SequenceNode):
+        return "list"
+    if _is_null(node):
+        return "empty value"
+    return "single value"
+
+
+def _suggest(word, choices, prefix: str = "; did you mean") -> str:
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"{prefix} {close[0]!r}?" if close else ""
+
+
+def _describe(name: str, where: str) -> str:
+    return f"'{name}'" if where in ("the file",) else f"'{name}' of {where}"
+
+
+def _doc_hint(f) -> str:
+    text = f.metadata.get("doc")
+    return f" ({text[0].lower() + text[1:].rstrip('.')})" if text else ""
+
+
+# -- the whole programme ------------------------------------------------------
+
+def source_files(root: Path) -> dict[str, list[Path]]:
+    content, forms = root / "content", root / "forms"
+    optional = lambda p: [p] if p.exists() else []
+    return {
+        "programme": [content / "programme.yml"],
+        "home": optional(content / "home.yml"),
+        "chapter": sorted((content / "guide").glob("*.yml")),
+        "form": sorted(forms.glob("*.yml")),
+        "annex": sorted((content / "annexes").glob("*.yml")),
+        "workshop": sorted((content / "workshops").glob("*.yml")),
+        "flashcards": optional(content / "flashcards.yml"),
+        "glossary": optional(content / "glossary.yml"),
+    }
+
+
+def load(root: str | Path) -> m.Model:
+    """Read and validate every source under `root`; raise SourceErrors."""
+    root = Path(root).resolve()
+    files = source_files(root)
+    reader = _Reader(root, ["fr", "en"])
+    programme_file = files["programme"][0]
+    if not programme_file.exists():
+        raise SourceErrors([Problem("content/programme.yml", 1, 1, "the programme file is missing",
+                                    "create content/programme.yml (copy it from the bundled programme and adapt it)")])
+
+    # programme.yml first: it declares the languages every other text needs.
+    node = reader.parse_file(programme_file)
+    if node is not None:
+        reader.languages = _declared_languages(reader, node) or reader.languages
+    programme = reader.convert(node, m.Programme, "the file") if node is not None else INVALID
+
+    loaded: dict[str, list] = {}
+    for kind, paths in files.items():
+        if kind == "programme":
+            continue
+        items = []
+        for path in paths:
+            node = reader.parse_file(path)
+            if node is None:
+                continue
+            item = reader.convert(node, m.FILE_KINDS[kind], "the file")
+            if item is not INVALID:
+                items.append(item)
+        loaded[kind] = items
+    strings = _load_strings(reader, root / "templates" / "strings.yml")
+    if not files["home"]:
+        reader.problems.append(Problem("content/home.yml", 1, 1, "the home page text is missing",
+                                       "create content/home.yml with intro, audience and getting_started"))
+    if programme is INVALID or reader.problems:
+        # Cross-checks on a half-read programme would only add noise.
+        raise SourceErrors(reader.problems)
+
+    model = m.Model(
+        root=str(root), programme=programme, home=loaded["home"][0],
+        chapters=loaded["chapter"], forms=loaded["form"], annexes=loaded["annex"],
+        workshops=loaded["workshop"],
+        flashcards=(loaded["flashcards"] or [None])[0], glossary=(loaded["glossary"] or [None])[0],
+        strings=strings,
+        source_files=sorted(p.relative_to(root).as_posix() for ps in files.values() for p in ps),
+    )
+    _check_model(model, reader)
+    if reader.problems:
+        raise SourceErrors(reader.problems)
+    return model
+
+
+def _load_strings(reader: _Reader, path: Path) -> dict[str, m.Text]:
+    """Interface strings: `key: {fr: …, en: …}`, so a new language needs no code."""
+    if not path.exists():
+        reader.problems.append(Problem("templates/strings.yml", 1, 1, "the interface strings file is missing",
+                                       "restore templates/strings.yml from the bundled programme"))
+        return {}
+    node = reader.parse_file(path)
+    if node is None:
+        return {}
+    if not isinstance(node, MappingNode):
+        reader.problem(node, "templates/strings.yml should be a set of 'key: texts' entries", "write key: {fr: …, en: …}")
+        return {}
+    strings = {}
+    for key, value in node.value:
+        text = reader.convert(value, m.Text, f"string {key.value!r}")
+        if text is not INVALID:
+            strings[str(key.value)] = text
+    return strings
+
+
+def _declared_languages(reader: _Reader, node: Node) -> list[str] | None:
+    if not isinstance(node, MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.value == "languages" and isinstance(value, SequenceNode):
+            langs = [v.value for v in value.value if isinstance(v, ScalarNode) and LANG_RE.match(v.value or "")]
+            return langs or None
+    return None
+
+
+def _check_model(model: m.Model, reader: _Reader) -> None:
+    """Checks that span items: unique ids, references, placeholders."""
+    def unique(items, what, how="give each a different id"):
+        seen = {}
+        for item in items:
+            key = getattr(item, "id", None)
+            if key in seen:
+                reader.problem(item.pos, f"duplicate {what} id {key!r} (also used at {seen[key]})", how)
+            else:
+                seen[key] = item.pos
+
+    prog = model.programme
+    if len(set(prog.languages)) != len(prog.languages):
+        reader.problem(prog.pos, "a language is listed twice in 'languages'", "list each language once")
+    if prog.end < prog.start:
+        reader.problem(prog.pos, "the programme ends before it starts", "check 'start' and 'end' in content/programme.yml")
+    unique(prog.calendar, "calendar")
+    unique(model.chapters, "chapter")
+    unique(model.forms, "form")
+    unique(model.annexes, "annex")
+    unique(model.workshops, "workshop")
+    for chapter in model.chapters:
+        unique(chapter.sections, "section")
+    for workshop in model.workshops:
+        unique(workshop.steps, "step")
+    if model.flashcards:
+        unique(model.flashcards.cards, "flashcard")
+    if model.glossary:
+        unique(model.glossary.terms, "glossary term")
+    for what, items in (("form", model.forms), ("annex", model.annexes)):
+        numbers = {}
+        for item in items:
+            if item.number in numbers:
+                reader.problem(item.pos, f"{what} number {item.number} is used twice (also at {numbers[item.number]})",
+                               f"give each {what} its own number")
+            numbers.setdefault(item.number, item.pos)
+    for item in [*model.forms, *model.annexes]:
+        _check_field_ids(item, reader)
+
+    placeholders = {
+        "org": prog.organisation.name.values, "org_short": prog.organisation.short_name.values,
+        "programme": prog.title.values, "coordinator": {l: prog.coordinator.name for l in prog.languages},
+        "coordinator_email": {l: prog.coordinator.email for l in prog.languages}, "duration": prog.duration.values,
+    }
+    for text, refs in _walk_texts(model):
+        _fill_placeholders(text, placeholders, reader)
+        for ref, pos in refs:
+            _check_ref(model, ref, pos, reader)
+
+
+def _check_field_ids(item, reader: _Reader) -> None:
+    seen: dict[str, m.Pos] = {}
+
+    def claim(ident, pos):
+        if ident in seen:
+            reader.problem(pos, f"duplicate field id {ident!r} (also used at {seen[ident]})", "give each field its own id")
+        else:
+            seen[ident] = pos
+
+    for f in item.input_fields():
+        claim(f.id, f.pos)
+        if isinstance(f, m.SignatureField):
+            claim(f"{f.id}-name", f.pos)
+            claim(f"{f.id}-date", f.pos)
+        if isinstance(f, m.TableField):
+            cols = {}
+            for c in f.columns:
+                if c.id in cols:
+                    reader.problem(c.pos, f"duplicate column id {c.id!r} in table {f.id!r}", "give each column its own id")
+                cols[c.id] = c.pos
+
+
+def _walk_texts(obj):
+    """Yield (Text, [(ref, pos)]) for every translated text in the model,
+    plus the `related`/`forms` reference lists as (None, refs)."""
+    if isinstance(obj, m.Text):
+        refs = []
+        if isinstance(obj, m.Markdown):
+            for lang, value in obj.values.items():
+                for match in MD_LINK_RE.finditer(value):
+                    refs.append((match.group(1), _offset_pos(obj.value_pos.get(lang) or obj.pos, value, match.start(1))))
+        yield obj, refs
+        return
+    if isinstance(obj, list):
+        for item in obj:
+            yield from _walk_texts(item)
+        return
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if f.name in ("related", "forms") and isinstance(value, list):
+                yield None, [(r, obj.pos) for r in value]
+            elif f.name != "pos":
+                yield from _walk_texts(value)
+
+
+def _offset_pos(pos: m.Pos, text: str, offset: int) -> m.Pos:
+    # Block scalars start on the line after their indicator; good enough to
+    # point the author at the right paragraph.
+    line = text.count("\n", 0, offset)
+    return m.Pos(pos.path, pos.line + line, pos.col if line == 0 else 1) if pos else pos
+
+
+def _fill_placeholders(text, placeholders, reader: _Reader) -> None:
+    if text is None:
+        return
+    for lang, value in list(text.values.items()):
+        def sub(match):
+            name = match.group(1)
+            if name in placeholders:
+                return placeholders[name][lang]
+            pos = text.value_pos.get(lang) or text.pos
+            reader.problem(_offset_pos(pos, value, match.start()), f"unknown placeholder {{{name}}}",
+                           "use one of " + ", ".join("{%s}" % p for p in PLACEHOLDERS) + _suggest(name, PLACEHOLDERS))
+            return match.group(0)
+        text.values[lang] = PLACEHOLDER_RE.sub(sub, value)
+
+
+def _check_ref(model: m.Model, ref: str, pos: m.Pos, reader: _Reader) -> None:
+    match = REF_RE.match(ref)
+    if not match:
+        reader.problem(pos, f"link target {ref!r} is not a valid reference", "write kind:id, e.g. form:learning-plan")
+        return
+    kind, ident, anchor = match.groups()
+    if kind in ("flashcards", "home"):
+        if kind == "flashcards" and model.flashcards is None:
+            reader.problem(pos, "link to the flashcards, but content/flashcards.yml does not exist", "create it or remove the link")
+        return
+    target = model.find(kind, ident)
+    if target is None:
+        known = [getattr(i, "id") for i in {"chapter": model.chapters, "form": model.forms, "annex": model.annexes,
+                                            "workshop": model.workshops,
+                                            "glossary": model.glossary.terms if model.glossary else []}[kind]]
+        reader.problem(pos, f"link to {kind} {ident!r}, which does not exist",
+                       f"use the id of an existing {kind}" + _suggest(ident, known))
+        return
+    if anchor and kind == "chapter" and not any(s.id == anchor for s in target.sections):
+        reader.problem(pos, f"link to section {anchor!r} of chapter {ident!r}, which has no such section",
+                       "use one of: " + ", ".join(s.id for s in target.sections))

@@ -68,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Build failed: {exc}", file=sys.stderr)
         print("The previous site/ and dist/ were left as they were.", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # Disk full, permission denied, a folder locked by another program…
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Build failed: {exc.strerror or exc}{where} — check the disk space and that no other "
+              "program holds these files; the previous site/ and dist/ were left as they were.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Interrupted; the previous site/ and dist/ were left as they were.", file=sys.stderr)
         return 130

@@ -210,7 +210,7 @@ class _Reader:
         if not isinstance(node, SequenceNode):
             self.problem(node, f"{where} should be a list, not a {_kind(node)}", "write each entry on its own line starting with '- '")
             return INVALID
-        items = [self.convert(child, item_hint, f"{where} entry {i + 1}") for i, child in enumerate(node.value)]
+        items = [self.convert(child, item_hint, f"entry {i + 1} of {where}") for i, child in enumerate(node.value)]
         return INVALID if any(i is INVALID for i in items) else items
 
     def convert_text(self, node: Node, cls, where: str):
@@ -287,6 +287,10 @@ class _Reader:
         for name, f in fields.items():
             if name in seen:
                 continue
+            misspelt = [k.value for k, _ in node.value if isinstance(k, ScalarNode) and k.value not in fields
+                        and difflib.get_close_matches(str(k.value), [name], n=1, cutoff=0.6)]
+            if misspelt:
+                continue  # already reported as "did you mean"
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required:
                 self.problem(node, f"{where} is missing {name!r}", f"add a line '{name}: …'" + _doc_hint(f))
@@ -366,7 +370,8 @@ def _suggest(word, choices, prefix: str = "; did you mean") -> str:
 
 
 def _describe(name: str, where: str) -> str:
-    return f"'{name}'" if where in ("the file",) else f"'{name}' of {where}"
+    # The line and column already say where; the key name says what.
+    return f"'{name}'"
 
 
 def _doc_hint(f) -> str:
@@ -560,9 +565,10 @@ def _walk_texts(obj):
             yield from _walk_texts(item)
         return
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        hints = typing.get_type_hints(type(obj))
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
-            if f.name in ("related", "forms") and isinstance(value, list):
+            if hints.get(f.name) == list[m.Ref]:
                 yield None, [(r, obj.pos) for r in value]
             elif f.name != "pos":
                 yield from _walk_texts(value)

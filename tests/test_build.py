@@ -1,0 +1,67 @@
+"""`build.py` (build everything): outputs appear only when the whole build
+succeeded; a failed build leaves the previous site/ and dist/ untouched."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from conftest import run_dyade
+from test_check import tiny, write, FORM  # noqa: F401  (fixture)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    out = {}
+    for name in ("site", "dist"):
+        for path in sorted((root / name).rglob("*")):
+            if path.is_file():
+                out[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def test_build_reports_progress_and_where_outputs_are(tiny):
+    result = run_dyade(tiny)
+    assert result.returncode == 0, result.stderr
+    assert "Checking the sources…" in result.stdout
+    assert f"website in {tiny / 'site'}" in result.stdout and f"documents in {tiny / 'dist'}" in result.stdout
+    assert (tiny / "site").is_dir() and (tiny / "dist").is_dir()
+    assert not (tiny / ".dyade-staging").exists()
+
+
+def test_quiet_build_prints_only_the_final_line(tiny):
+    result = run_dyade(tiny, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines() == [result.stdout.strip()]
+    assert result.stdout.startswith("Built 2 languages")
+
+
+def test_failed_check_leaves_previous_outputs_untouched(tiny):
+    assert run_dyade(tiny, "--quiet").returncode == 0
+    before = snapshot(tiny)
+    write(tiny, "forms/1-intake.yml", FORM.replace("type: text", "type: texte"))
+    result = run_dyade(tiny)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "forms/1-intake.yml:9:11: unknown field type 'texte'" in result.stderr
+    assert snapshot(tiny) == before
+
+
+def test_failed_writer_leaves_previous_outputs_untouched(tiny, monkeypatch):
+    from dyade import pipeline
+    from dyade.errors import BuildError
+
+    assert run_dyade(tiny, "--quiet").returncode == 0
+    before = snapshot(tiny)
+    assert before, "the first build should have produced files"
+
+    def broken(model, staging, log):
+        (staging / "site" / "half-written.html").write_text("<p>partial", encoding="utf-8")
+        raise BuildError("the disk is full")
+
+    real = pipeline.available_writers()
+    monkeypatch.setattr(pipeline, "available_writers", lambda: [*real, ("broken", broken)])
+    with pytest.raises(BuildError):
+        pipeline.build(tiny, lambda msg: None)
+    assert snapshot(tiny) == before
+    assert not (tiny / ".dyade-staging").exists()

@@ -1,0 +1,273 @@
+"""`build.py check`: every kind of source mistake gets one precise line
+`path:line:col: what — how`, exit code 1 and no traceback."""
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_dyade
+
+HOME = """\
+intro: {fr: Le programme accompagne les nouvelles directions., en: The programme supports new school leaders.}
+audience: {fr: Pour les mentors et les mentorés., en: For mentors and mentees.}
+getting_started: {fr: "Remplissez [l'autoévaluation](form:intake).", en: "Fill in [the self-assessment](form:intake)."}
+"""
+CHAPTER = """\
+id: welcome
+title: {fr: Bienvenue, en: Welcome}
+sections:
+  - id: first
+    title: {fr: Premiers pas, en: First steps}
+    body:
+      fr: Lisez le guide de {org}.
+      en: Read the {org} guide.
+    related: [form:intake]
+"""
+FORM = """\
+id: intake
+number: 1
+title: {fr: Accueil, en: Intake}
+purpose: {fr: Connaître le mentoré., en: Get to know the mentee.}
+who: {fr: Le mentoré, en: The mentee}
+when: {fr: Avant le jumelage, en: Before matching}
+fields:
+  - id: name
+    type: text
+    label: {fr: Nom, en: Name}
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """A small valid programme, independent of the bundled content."""
+    root = tmp_path / "tiny"
+    (root / "content" / "guide").mkdir(parents=True)
+    (root / "content" / "assets").mkdir()
+    (root / "forms").mkdir()
+    (root / "templates").mkdir()
+    shutil.copy(ROOT / "content" / "programme.yml", root / "content" / "programme.yml")
+    shutil.copy(ROOT / "content" / "assets" / "logo.png", root / "content" / "assets" / "logo.png")
+    shutil.copy(ROOT / "templates" / "strings.yml", root / "templates" / "strings.yml")
+    # The bundled calendar names the bundled forms; keep the tiny one self-contained.
+    prog = (root / "content" / "programme.yml").read_text(encoding="utf-8")
+    prog = prog.split("calendar:")[0] + "calendar: []\n"
+    (root / "content" / "programme.yml").write_text(prog, encoding="utf-8")
+    write(root, "content/home.yml", HOME)
+    write(root, "content/guide/01-welcome.yml", CHAPTER)
+    write(root, "forms/1-intake.yml", FORM)
+    return root
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def problems(root: Path) -> list[str]:
+    result = run_dyade(root, "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].endswith("nothing was built.")
+    return lines[:-1]
+
+
+def test_tiny_programme_is_valid(tiny):
+    result = run_dyade(tiny, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("0 problems: 1 chapters, 1 forms (1 fields), 0 annexes")
+    assert "(fr, en)" in result.stdout
+
+
+def test_yaml_syntax_error(tiny):
+    write(tiny, "forms/2-bad.yml", "id: bad\ntitle: {fr: Oui, en: Yes\nnumber: 2\n")
+    [line] = problems(tiny)
+    assert line.startswith("forms/2-bad.yml:3:")
+    assert "YAML syntax error" in line and " — check the indentation" in line
+
+
+def test_tab_indentation(tiny):
+    write(tiny, "forms/2-bad.yml", "id: bad\ntitle:\n\tfr: Oui\n")
+    [line] = problems(tiny)
+    assert line.startswith("forms/2-bad.yml:3:1: a tab character is used for indentation — indent with spaces")
+
+
+def test_wrong_type(tiny):
+    write(tiny, "forms/1-intake.yml", FORM.replace("number: 1", "number: one"))
+    [line] = problems(tiny)
+    assert line == ("forms/1-intake.yml:2:9: 'number' should be a whole number, not 'one' — "
+                    "write a number such as 3, without quotes")
+
+
+def test_unknown_key_suggests_the_close_one(tiny):
+    write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("    title:", "    titel:"))
+    lines = problems(tiny)
+    assert ("content/guide/01-welcome.yml:5:5: unknown key 'titel' in entry 1 of 'sections' — "
+            "did you mean 'title'? Rename it") in lines
+
+
+def test_unknown_key_without_close_match_lists_allowed_keys(tiny):
+    write(tiny, "forms/1-intake.yml", FORM + "colour: red\n")
+    [line] = problems(tiny)
+    assert line.startswith("forms/1-intake.yml:11:1: unknown key 'colour' in the file — remove it; the keys allowed here are: id, number")
+
+
+def test_missing_language(tiny):
+    write(tiny, "forms/1-intake.yml", FORM.replace("title: {fr: Accueil, en: Intake}", "title: {fr: Accueil}"))
+    [line] = problems(tiny)
+    assert line == "forms/1-intake.yml:3:8: 'title' has no 'en' text — add a line 'en: …' with the translation"
+
+
+def test_empty_language(tiny):
+    write(tiny, "forms/1-intake.yml", FORM.replace("en: Intake}", "en: ''}"))
+    [line] = problems(tiny)
+    assert line == "forms/1-intake.yml:3:22: 'title' has an empty 'en' text — write the 'en' text after 'en:'"
+
+
+def test_untranslated_text(tiny):
+    write(tiny, "forms/1-intake.yml", FORM.replace("title: {fr: Accueil, en: Intake}", "title: Accueil"))
+    [line] = problems(tiny)
+    assert line.startswith("forms/1-intake.yml:3:8: 'title' must be translated, not a single text — give one entry per language")
+
+
+def test_duplicate_form_id(tiny):
+    write(tiny, "forms/2-copy.yml", FORM.replace("number: 1", "number: 2"))
+    [line] = problems(tiny)
+    assert line == ("forms/2-copy.yml:1:1: duplicate form id 'intake' (also used at forms/1-intake.yml:1:1) — "
+                    "give each a different id")
+
+
+def test_duplicate_field_id(tiny):
+    write(tiny, "forms/1-intake.yml", FORM + "  - id: name\n    type: date\n    label: {fr: Date, en: Date}\n")
+    [line] = problems(tiny)
+    assert line.startswith("forms/1-intake.yml:11:5: duplicate field id 'name' (also used at forms/1-intake.yml:8:5)")
+
+
+def test_unknown_field_type(tiny):
+    write(tiny, "forms/1-intake.yml", FORM.replace("type: text", "type: texte"))
+    [line] = problems(tiny)
+    assert line.startswith("forms/1-intake.yml:9:11: unknown field type 'texte' — use one of: text, long_text")
+    assert line.endswith("did you mean 'text'?")
+
+
+def test_dangling_cross_reference_in_markdown(tiny):
+    write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("Lisez le guide de {org}.", "Voir [le plan](form:plan)."))
+    [line] = problems(tiny)
+    assert line == ("content/guide/01-welcome.yml:7:11: link to form 'plan', which does not exist — "
+                    "use the id of an existing form")
+
+
+def test_dangling_related_reference_suggests(tiny):
+    write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("related: [form:intake]", "related: [form:intak]"))
+    [line] = problems(tiny)
+    assert line.startswith("content/guide/01-welcome.yml:4:5: link to form 'intak', which does not exist")
+    assert line.endswith("did you mean 'intake'?")
+
+
+def test_unknown_placeholder(tiny):
+    write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("Read the {org} guide.", "Read the {orgs} guide."))
+    [line] = problems(tiny)
+    assert line.startswith("content/guide/01-welcome.yml:8:11: unknown placeholder {orgs} — use one of {org}")
+
+
+def test_missing_asset(tiny):
+    prog = tiny / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("content/assets/logo.png", "content/assets/logo2.png"), encoding="utf-8")
+    [line] = problems(tiny)
+    assert line.startswith("content/programme.yml:11:9: 'logo' 'content/assets/logo2.png' does not exist")
+
+
+def test_asset_outside_the_project(tiny):
+    prog = tiny / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("content/assets/logo.png", "../../etc/passwd"), encoding="utf-8")
+    [line] = problems(tiny)
+    assert "points outside the project folder — copy the file into the project" in line
+    assert line.startswith("content/programme.yml:11:9:")
+
+
+def test_non_utf8_file(tiny):
+    (tiny / "forms" / "1-intake.yml").write_bytes(FORM.replace("Accueil", "Acc\xe9").encode("latin-1"))
+    [line] = problems(tiny)
+    assert line == "forms/1-intake.yml:3:16: the file is not UTF-8 (byte 0xe9) — save it again with the UTF-8 encoding"
+
+
+def test_yaml_alias_is_refused(tiny):
+    write(tiny, "forms/1-intake.yml", FORM.replace("who: {fr: Le mentoré, en: The mentee}", "who: &w {fr: Le mentoré, en: The mentee}")
+          .replace("when: {fr: Avant le jumelage, en: Before matching}", "when: *w"))
+    [line] = problems(tiny)
+    assert line.startswith("forms/1-intake.yml:6:7: YAML aliases (*name) are not allowed")
+
+
+def test_every_problem_is_reported_not_just_the_first(tiny):
+    write(tiny, "forms/1-intake.yml", FORM.replace("number: 1", "number: one").replace("type: text", "type: texte"))
+    write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("id: welcome", "id: Welcome!"))
+    lines = problems(tiny)
+    assert len(lines) == 3
+    assert [l.split(":")[0] for l in lines] == ["content/guide/01-welcome.yml", "forms/1-intake.yml", "forms/1-intake.yml"]
+
+
+def test_missing_programme_file(tiny):
+    (tiny / "content" / "programme.yml").unlink()
+    [line] = problems(tiny)
+    assert line.startswith("content/programme.yml:1:1: the programme file is missing — create content/programme.yml")
+
+
+def test_language_not_declared(tiny):
+    write(tiny, "forms/1-intake.yml", FORM.replace("en: Intake}", "en: Intake, de: Aufnahme}"))
+    [line] = problems(tiny)
+    assert line.startswith("forms/1-intake.yml:3:34: 'title' has a text in 'de', a language this programme does not declare")
+
+
+def test_adding_a_language_requires_every_translation(tiny):
+    prog = tiny / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("languages: [fr, en]", "languages: [fr, en, es]"), encoding="utf-8")
+    lines = problems(tiny)
+    assert any(l.startswith("forms/1-intake.yml:3:8: 'title' has no 'es' text") for l in lines)
+    assert any(l.startswith("templates/strings.yml:") and "no 'es' text" in l for l in lines)
+
+
+def test_bundled_programme_has_no_problems():
+    result = run_dyade(ROOT, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("0 problems:")
+
+
+def test_committed_schema_matches_the_model(tmp_path):
+    from dyade import schema
+    for kind, generated in schema.schemas(["fr", "en"]).items():
+        committed = json.loads((ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert committed == generated, f"schema/{kind}.schema.json is stale: run `python build.py schema`"
+
+
+def test_bundled_sources_satisfy_the_schema_and_point_to_it():
+    jsonschema = pytest.importorskip("jsonschema") if False else __import__("jsonschema")
+    from ruamel.yaml import YAML
+    from dyade import schema, sources
+    kinds = {k: v for k, v in schema.schemas(["fr", "en"]).items()}
+    checked = 0
+    for kind, paths in sources.source_files(ROOT).items():
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            first = text.splitlines()[0]
+            rel = Path(first.split("$schema=")[1])
+            assert first.startswith("# yaml-language-server: $schema="), path
+            assert (path.parent / rel).resolve() == (ROOT / "schema" / f"{kind}.schema.json").resolve(), path
+            data = json.loads(json.dumps(YAML(typ="safe").load(text), default=str))
+            jsonschema.validate(data, kinds[kind])
+            checked += 1
+    assert checked >= 3
+
+
+def test_schema_rejects_what_the_reader_rejects():
+    import jsonschema
+    from dyade import schema
+    form_schema = schema.schemas(["fr", "en"])["form"]
+    bad = {"id": "x", "number": 1, "title": {"fr": "a"}, "purpose": {"fr": "a", "en": "b"},
+           "who": {"fr": "a", "en": "b"}, "when": {"fr": "a", "en": "b"}, "fields": [{"id": "a", "type": "texte", "label": {"fr": "a", "en": "b"}}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, form_schema)

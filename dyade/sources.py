@@ -55,6 +55,19 @@ class _Reader:
             line, col = _mark(node_or_pos)
             self.problems.append(Problem(self.path, line, col, what, how))
 
+    def text_start(self, node: ScalarNode) -> m.Pos:
+        """Where the text itself starts: for `|` and `>` blocks that is the
+        first indented line below the indicator."""
+        if node.style in ("|", ">"):
+            index = node.start_mark.line + 1
+            while index < len(self.lines) and not self.lines[index].strip():
+                index += 1
+            if index < len(self.lines):
+                line = self.lines[index]
+                return m.Pos(self.path, index + 1, len(line) - len(line.lstrip()) + 1)
+        pos = self.pos(node)
+        return m.Pos(pos.path, pos.line, pos.col + (1 if node.style in ("'", '"') else 0))
+
     def pos(self, node: Node) -> m.Pos:
         line, col = _mark(node)
         return m.Pos(self.path, line, col)
@@ -86,6 +99,7 @@ class _Reader:
         if not text.strip() or all(l.strip().startswith("#") or not l.strip() for l in text.splitlines()):
             self.problems.append(Problem(self.path, 1, 1, "the file is empty", "fill it in or delete it"))
             return None
+        self.lines = text.splitlines()
         yaml = YAML(typ="rt", pure=True)
         try:
             # Aliases (&a / *a) are refused before composing: they are never
@@ -247,7 +261,7 @@ class _Reader:
                 ok = False
                 continue
             values[lang] = value.value
-            value_pos[lang] = self.pos(value)
+            value_pos[lang] = self.text_start(value)
         for lang in langs:
             if lang not in values and not any(isinstance(k, ScalarNode) and k.value == lang for k, _ in node.value):
                 self.problem(node, f"{where} has no {lang!r} text", f"add a line '{lang}: …' with the translation")
@@ -413,35 +427,36 @@ def load(root: str | Path) -> m.Model:
     programme = reader.convert(node, m.Programme, "the file") if node is not None else INVALID
 
     loaded: dict[str, list] = {}
+    incomplete: set[str] = set()  # kinds with a file that could not be read
     for kind, paths in files.items():
         if kind == "programme":
             continue
         items = []
         for path in paths:
             node = reader.parse_file(path)
-            if node is None:
-                continue
-            item = reader.convert(node, m.FILE_KINDS[kind], "the file")
-            if item is not INVALID:
+            item = reader.convert(node, m.FILE_KINDS[kind], "the file") if node is not None else INVALID
+            if item is INVALID:
+                incomplete.add(kind)
+            else:
                 items.append(item)
         loaded[kind] = items
     strings = _load_strings(reader, root / "templates" / "strings.yml")
     if not files["home"]:
         reader.problems.append(Problem("content/home.yml", 1, 1, "the home page text is missing",
                                        "create content/home.yml with intro, audience and getting_started"))
-    if programme is INVALID or reader.problems:
-        # Cross-checks on a half-read programme would only add noise.
+    if programme is INVALID:
+        # Placeholders and references all depend on programme.yml.
         raise SourceErrors(reader.problems)
 
     model = m.Model(
-        root=str(root), programme=programme, home=loaded["home"][0],
+        root=str(root), programme=programme, home=(loaded["home"] or [None])[0],
         chapters=loaded["chapter"], forms=loaded["form"], annexes=loaded["annex"],
         workshops=loaded["workshop"],
         flashcards=(loaded["flashcards"] or [None])[0], glossary=(loaded["glossary"] or [None])[0],
         strings=strings,
         source_files=sorted(p.relative_to(root).as_posix() for ps in files.values() for p in ps),
     )
-    _check_model(model, reader)
+    _check_model(model, reader, incomplete)
     if reader.problems:
         raise SourceErrors(reader.problems)
     return model
@@ -477,7 +492,7 @@ def _declared_languages(reader: _Reader, node: Node) -> list[str] | None:
     return None
 
 
-def _check_model(model: m.Model, reader: _Reader) -> None:
+def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozenset()) -> None:
     """Checks that span items: unique ids, references, placeholders."""
     def unique(items, what, how="give each a different id"):
         seen = {}
@@ -524,7 +539,8 @@ def _check_model(model: m.Model, reader: _Reader) -> None:
     for text, refs in _walk_texts(model):
         _fill_placeholders(text, placeholders, reader)
         for ref, pos in refs:
-            _check_ref(model, ref, pos, reader)
+            if ref.split(":")[0] not in incomplete:  # its target may be in the unreadable file
+                _check_ref(model, ref, pos, reader)
 
 
 def _check_field_ids(item, reader: _Reader) -> None:
@@ -577,8 +593,11 @@ def _walk_texts(obj):
 def _offset_pos(pos: m.Pos, text: str, offset: int) -> m.Pos:
     # Block scalars start on the line after their indicator; good enough to
     # point the author at the right paragraph.
+    if pos is None:
+        return pos
     line = text.count("\n", 0, offset)
-    return m.Pos(pos.path, pos.line + line, pos.col if line == 0 else 1) if pos else pos
+    in_line = offset - (text.rfind("\n", 0, offset) + 1)
+    return m.Pos(pos.path, pos.line + line, pos.col + in_line)
 
 
 def _fill_placeholders(text, placeholders, reader: _Reader) -> None:

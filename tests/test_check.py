@@ -158,7 +158,7 @@ def test_unknown_field_type(tiny):
 def test_dangling_cross_reference_in_markdown(tiny):
     write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("Lisez le guide de {org}.", "Voir [le plan](form:plan)."))
     [line] = problems(tiny)
-    assert line == ("content/guide/01-welcome.yml:7:11: link to form 'plan', which does not exist — "
+    assert line == ("content/guide/01-welcome.yml:7:26: link to form 'plan', which does not exist — "
                     "use the id of an existing form")
 
 
@@ -172,7 +172,7 @@ def test_dangling_related_reference_suggests(tiny):
 def test_unknown_placeholder(tiny):
     write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("Read the {org} guide.", "Read the {orgs} guide."))
     [line] = problems(tiny)
-    assert line.startswith("content/guide/01-welcome.yml:8:11: unknown placeholder {orgs} — use one of {org}")
+    assert line.startswith("content/guide/01-welcome.yml:8:20: unknown placeholder {orgs} — use one of {org}")
 
 
 def test_missing_asset(tiny):

@@ -297,6 +297,8 @@ class Step:
     questions: list[Text] = field(default_factory=list, metadata=doc("Questions participants discuss in this step."))
     facilitator: Markdown = field(metadata=doc("Notes for the facilitator, per language."))
     key_points: list[Text] = field(default_factory=list, metadata=doc("Points a good answer covers (facilitator only)."))
+    with_previous: bool = field(default=False, metadata=doc(
+        "True when this step runs at the same time as the one before (e.g. two groups working in parallel)."))
     pos: Optional[Pos] = None
 
 
@@ -312,6 +314,23 @@ class Workshop:
     steps: list[Step] = field(metadata=doc("Timed steps, in order.", min_items=1))
     facilitator_notes: Markdown = field(metadata=doc("General notes for the facilitator, per language."))
     pos: Optional[Pos] = None
+
+    def timeline(self) -> list[tuple[int, "Step"]]:
+        """Each step with its start, in minutes from the beginning; a step
+        `with_previous` starts with the step before it."""
+        out, start, last_start = [], 0, 0
+        for step in self.steps:
+            if step.with_previous:
+                out.append((last_start, step))
+                start = max(start, last_start + step.minutes)
+            else:
+                last_start = start
+                out.append((start, step))
+                start += step.minutes
+        return out
+
+    def planned_minutes(self) -> int:
+        return max((s + step.minutes for s, step in self.timeline()), default=0)
 
 
 @dataclass(kw_only=True)

@@ -517,6 +517,10 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
         unique(chapter.sections, "section")
     for workshop in model.workshops:
         unique(workshop.steps, "step")
+        if workshop.planned_minutes() != workshop.duration_minutes:
+            reader.problem(workshop.pos, f"workshop {workshop.id!r} lasts {workshop.duration_minutes} minutes but its steps "
+                           f"add up to {workshop.planned_minutes()}",
+                           "change 'duration_minutes' or the steps' 'minutes' (mark parallel steps with 'with_previous: true')")
     if model.flashcards:
         unique(model.flashcards.cards, "flashcard")
     if model.glossary:

@@ -1,0 +1,550 @@
+"""Read a filled DOCX form back into {field id: value}.
+
+    from dyade.readback import read_form, UnreadableForm
+    answers = read_form("returned/self-assessment.docx", model)   # or a Form, or nothing
+
+Values, by field type:
+- text, long_text: the text typed ("" when empty; line breaks as "\\n");
+- date: "YYYY-MM-DD" (None when empty; the text as typed if it is no date);
+- choice: the chosen option's `value` (None when empty);
+- rating: the chosen point as an int (None when empty);
+- checkbox: True or False;
+- checklist: {item value: bool} for every item;
+- table: a list with one {column id: value} dict per row, every row kept
+  (empty cells hold the empty value of their column type);
+- signature: two keys, "<id>-name" (text) and "<id>-date" (date).
+Placeholder text counts as empty.
+
+Controls are matched by their tag (the field id).  A file re-saved by
+LibreOffice loses tags and some titles; the controls are then matched by
+order, Word control type and title against the form, which is the `form`
+given, or the form of the `model` given (or of the programme in the current
+folder, failing that) whose id the file's properties record.  Without a form,
+`read_form` rebuilds the answer from the tags alone.  (LibreOffice 7.4 also
+drops the line breaks inside multi-line text controls when it saves: such
+answers come back as one line.)
+
+The file is untrusted input: it must be a zip of reasonable size with few
+members and a sane compression ratio, and its XML may not hold a DTD.  Any
+problem is reported as `UnreadableForm` with a plain message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Union
+
+from lxml import etree
+
+from . import controls as ctl
+from . import model as m
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+MAX_FILE_BYTES = 50_000_000      # the zip itself
+MAX_MEMBERS = 1_000              # a Word file has a few dozen parts
+MAX_MEMBER_BYTES = 40_000_000    # any part, uncompressed
+MAX_TOTAL_BYTES = 150_000_000    # all parts, uncompressed
+MAX_RATIO = 100                  # uncompressed / compressed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 1_000_000
+
+TRUE_VALUES = {"1", "true", "on"}
+CHECKED_GLYPHS = {"\u2612", "\u2611", "\u2713", "\u2714", "x", "X"}
+
+
+class UnreadableForm(Exception):
+    """The file is not a DOCX form Dyade can read; the message says why."""
+
+
+# -- what the document holds --------------------------------------------------
+
+@dataclass
+class FoundControl:
+    tag: Optional[str]
+    alias: Optional[str]
+    word_type: str                     # "text", "date", "dropdown", "checkbox"
+    text: str                          # the visible text, placeholder included
+    placeholder: bool                  # showing its placeholder
+    checked: Optional[bool] = None     # checkboxes
+    full_date: Optional[str] = None    # dates picked from the calendar
+    items: list[tuple[str, str]] = field(default_factory=list)  # drop-downs: (display, value)
+    last_value: Optional[str] = None
+
+
+def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None, *,
+              model: Optional[m.Model] = None) -> dict:
+    """{field id: value} from the filled DOCX at `path` (see the module help).
+
+    `form` is the model's Form the file was made from, or the whole Model
+    (the form is then recognised from the file).  It is needed only when an
+    editor dropped the controls' tags.
+    """
+    if isinstance(form, m.Model):
+        model, form = form, None
+    if form is not None and not isinstance(form, m.Form) and not hasattr(form, "input_fields"):
+        raise TypeError(f"read_form: form should be a dyade Form or Model, not {type(form).__name__}")
+    try:
+        parts = _open(Path(path))
+        body = parts["document"].find(f"{W}body")
+        if body is None:
+            raise UnreadableForm(f"{Path(path).name} is a zip file but holds no Word document body")
+        found = _controls(body)
+        if form is None and model is None and any(not c.tag for c in found):
+            model = _default_model()  # tags lost: the project's own forms say what each control is
+        if form is None and model is not None:
+            form = _identify(model, parts, found)
+        placeholders = _known_placeholders(form, model)
+        placeholders |= {c.text.strip() for c in found if c.placeholder and c.text.strip()}
+        if form is None:
+            return _from_tags(found, placeholders, model)
+        return _with_form(form, found, placeholders, model)
+    except UnreadableForm:
+        raise
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, etree.LxmlError, ValueError, KeyError,
+            RuntimeError, NotImplementedError, EOFError, UnicodeError, IndexError, TypeError) as exc:
+        raise UnreadableForm(f"{Path(path).name} could not be read as a Word form ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # untrusted input: whatever else goes wrong is the file's fault, said plainly
+        raise UnreadableForm(f"{Path(path).name} could not be read as a Word form ({type(exc).__name__})") from None
+
+
+# -- opening the file safely ----------------------------------------------------
+
+def _open(path: Path) -> dict:
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableForm(f"cannot open {name}: {exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise UnreadableForm(f"{name} is too large for a form ({size // 1_000_000} MB; the limit is "
+                             f"{MAX_FILE_BYTES // 1_000_000} MB)")
+    if not zipfile.is_zipfile(path):
+        raise UnreadableForm(f"{name} is not a DOCX file (a DOCX file is a zip archive; this one is not)")
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise UnreadableForm(f"{name} holds {len(infos)} files; a Word form holds far fewer "
+                                 f"(the limit is {MAX_MEMBERS})")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise UnreadableForm(f"{name}: part {info.filename} is too large once unpacked "
+                                     f"({info.file_size // 1_000_000} MB)")
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise UnreadableForm(f"{name}: part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)} "
+                                     "times, which only a zip bomb does")
+        if total > MAX_TOTAL_BYTES:
+            raise UnreadableForm(f"{name} is too large once unpacked ({total // 1_000_000} MB)")
+        members = {i.filename for i in infos}
+        doc_name = "word/document.xml"
+        if "_rels/.rels" in members:
+            rels = _parse(zf, "_rels/.rels", name)
+            for rel in rels.iter(f"{REL_NS}Relationship"):
+                if rel.get("Type") == OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
+                    doc_name = rel.get("Target", doc_name).lstrip("/")
+        if doc_name not in members:
+            raise UnreadableForm(f"{name} is a zip file but not a Word document (no {doc_name})")
+        parts = {"document": _parse(zf, doc_name, name)}
+        if "docProps/core.xml" in members:
+            parts["core"] = _parse(zf, "docProps/core.xml", name)
+        return parts
+
+
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _parse(zf: zipfile.ZipFile, member: str, name: str):
+    with zf.open(member) as stream:
+        data = stream.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise UnreadableForm(f"{name}: part {member} is larger than it claims (a zip bomb?)")
+    probe = data
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        probe = data.decode("utf-16", errors="replace").encode("utf-8")
+    if _DTD.search(probe):
+        raise UnreadableForm(f"{name}: part {member} declares a DTD or entities, which Word files never do; "
+                             "the file was refused")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableForm(f"{name}: part {member} is not well-formed XML ({exc})") from None
+    if root.getroottree().docinfo.doctype:
+        raise UnreadableForm(f"{name}: part {member} declares a DTD; the file was refused")
+    return root
+
+
+# -- reading the controls ---------------------------------------------------------
+
+def _controls(body) -> list[FoundControl]:
+    """The innermost content controls, in document order.
+
+    LibreOffice wraps some controls in an outer block-level control when it
+    saves; only the innermost one carries the value.
+    """
+    out = []
+    for sdt in body.iter(f"{W}sdt"):
+        if any(True for _ in sdt.iterdescendants(f"{W}sdt")):
+            continue
+        out.append(_read_sdt(sdt))
+    return out
+
+
+def _val(node, attr=f"{W}val"):
+    return node.get(attr) if node is not None else None
+
+
+def _read_sdt(sdt) -> FoundControl:
+    pr = sdt.find(f"{W}sdtPr")
+    if pr is None:
+        pr = etree.Element(f"{W}sdtPr")
+    content = sdt.find(f"{W}sdtContent")
+    text = _text(content) if content is not None else ""
+    showing = pr.find(f"{W}showingPlcHdr")
+    placeholder = showing is not None and (_val(showing) or "1").lower() in TRUE_VALUES
+    found = FoundControl(tag=_val(pr.find(f"{W}tag")) or None, alias=_val(pr.find(f"{W}alias")) or None,
+                         word_type="text", text=text, placeholder=placeholder)
+    box = pr.find(f"{W14}checkbox")
+    date = pr.find(f"{W}date")
+    drop = pr.find(f"{W}dropDownList")
+    if drop is None:
+        drop = pr.find(f"{W}comboBox")
+    if box is not None:
+        found.word_type = "checkbox"
+        state = _val(box.find(f"{W14}checked"), f"{W14}val")
+        if state is not None:
+            found.checked = state.lower() in TRUE_VALUES
+        else:
+            found.checked = text.strip() in CHECKED_GLYPHS
+        found.placeholder = False
+    elif date is not None:
+        found.word_type = "date"
+        found.full_date = date.get(f"{W}fullDate")
+    elif drop is not None:
+        found.word_type = "dropdown"
+        found.items = [(i.get(f"{W}displayText") or i.get(f"{W}value") or "", i.get(f"{W}value") or "")
+                       for i in drop.findall(f"{W}listItem")]
+        found.last_value = drop.get(f"{W}lastValue")
+    return found
+
+
+def _text(content) -> str:
+    """Visible text of a control, with line breaks and tabs, paragraphs joined by newlines."""
+    pieces: list[str] = []
+
+    def walk(node):
+        for child in node:
+            tag = child.tag
+            if tag in (f"{W}pPr", f"{W}rPr", f"{W}sdtPr", f"{W}del", f"{W}moveFrom"):
+                continue
+            if tag == f"{W}t":
+                pieces.append(child.text or "")
+            elif tag in (f"{W}br", f"{W}cr"):
+                pieces.append("\n")
+            elif tag == f"{W}tab":
+                pieces.append("\t")
+            elif tag == f"{W}p":
+                if pieces and not pieces[-1].endswith("\n"):
+                    pieces.append("\n")
+                walk(child)
+            else:
+                walk(child)
+
+    walk(content)
+    return "".join(pieces).strip("\n")
+
+
+# -- values -------------------------------------------------------------------
+
+def _is_empty(c: FoundControl, placeholders: set[str]) -> bool:
+    if c.word_type == "checkbox":
+        return False
+    text = _norm(c.text)
+    return c.placeholder or not text or text in placeholders
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _as_date(c: FoundControl, placeholders, months: dict[str, int]):
+    if c.full_date and not c.placeholder:
+        match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", c.full_date)
+        if match:
+            try:
+                return dt.date(*map(int, match.groups())).isoformat()
+            except ValueError:
+                pass
+    if _is_empty(c, placeholders):
+        return None
+    return parse_date(c.text, months) or c.text.strip()
+
+
+def parse_date(text: str, months: dict[str, int]) -> Optional[str]:
+    """ISO date from "2026-09-15", "15 septembre 2026", "1er mars 2027", "September 15, 2026"."""
+    words = _norm(text).lower().replace(",", " ").replace(".", " ").split()
+    if words[:1] == ["1er"]:
+        words[0] = "1"
+    try:
+        if len(words) == 1:
+            match = re.match(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$", words[0])
+            return dt.date(*map(int, match.groups())).isoformat() if match else None
+        if len(words) == 3:
+            day, month, year = words
+            if month not in months:           # "September 15 2026"
+                month, day = day, month
+            if month in months and day.isdigit() and year.isdigit():
+                return dt.date(int(year), months[month], int(day)).isoformat()
+    except ValueError:
+        return None
+    return None
+
+
+def _dropdown_value(c: FoundControl, placeholders, labels: dict[str, str] | None = None):
+    """The stored value of the chosen item, or None."""
+    if _is_empty(c, placeholders):
+        return None
+    text = _norm(c.text)
+    for display, value in c.items:
+        if _norm(display) == text:
+            return value
+    values = [v for _, v in c.items]
+    if text in values:
+        return text
+    if labels:
+        for label, value in labels.items():
+            if _norm(label) == text:
+                return value
+        if text in labels.values():
+            return text
+    if c.last_value and (not values or c.last_value in values):
+        return c.last_value
+    return text
+
+
+def _rating(value):
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        match = re.match(r"^\s*(\d+)", str(value))
+        return int(match.group(1)) if match else None
+
+
+# -- with the form: match by tag, else by order, type and title --------------------
+
+def _with_form(form, found: list[FoundControl], placeholders: set[str], model) -> dict:
+    plan = ctl.controls(form)
+    index = {c.tag: i for i, c in enumerate(plan)}
+    assigned: dict[int, FoundControl] = {}
+    cursor = 0
+    for c in found:
+        if c.tag and c.tag in index:
+            i = index[c.tag]
+        elif c.tag:
+            continue  # a control someone added; not part of the form
+        else:
+            i = _next_match(plan, c, cursor, assigned)
+            if i is None:
+                continue
+        if i not in assigned:
+            assigned[i] = c
+        cursor = max(cursor, i + 1)
+    months = _months(model)
+    result = ctl.empty_result(form)
+    for i, control in enumerate(plan):
+        c = assigned.get(i)
+        if c is None:
+            continue
+        value = _value(control, c, placeholders, months)
+        if control.parent is not None and isinstance(control.parent, m.ChecklistField):
+            result[control.key][control.item] = value
+        elif control.parent is not None and isinstance(control.parent, m.TableField):
+            result[control.key][control.row - 1][control.item] = value
+        else:
+            result[control.key] = value
+    return result
+
+
+def _next_match(plan, c: FoundControl, cursor: int, assigned) -> Optional[int]:
+    """The next unassigned control of the plan this untagged control can be."""
+    candidates = [i for i in range(cursor, len(plan)) if i not in assigned and plan[i].word_type == c.word_type]
+    if not candidates:
+        return None
+    if c.alias:
+        alias = _norm(c.alias)
+        for i in candidates:
+            if alias in _aliases(plan[i]):
+                return i
+        for i in candidates:
+            if any(alias.startswith(a + " –") or alias.startswith(a + " -") for a in _aliases(plan[i])):
+                return i
+    return candidates[0]
+
+
+def _aliases(control: ctl.Control) -> set[str]:
+    labels = set()
+    owner = control.parent if isinstance(control.parent, (m.SignatureField,)) else control.field
+    for text in (getattr(owner, "label", None),):
+        if text is not None:
+            labels |= {_norm(v) for v in text.values.values()}
+    if isinstance(control.parent, m.ChecklistField):
+        parent = {_norm(v) for v in control.parent.label.values.values()}
+        labels |= {f"{p} – {_norm(v)}" for p in parent for v in control.field.label.values.values()}
+    return labels
+
+
+def _value(control: ctl.Control, c: FoundControl, placeholders: set[str], months):
+    kind = control.kind
+    if kind == ctl.CHECKBOX:
+        return bool(c.checked) if c.word_type == "checkbox" else c.text.strip() in CHECKED_GLYPHS
+    if kind == ctl.DATE:
+        return _as_date(c, placeholders, months)
+    if kind in (ctl.CHOICE, ctl.RATING):
+        labels = {}
+        if kind == ctl.CHOICE:
+            labels = {v: o.value for o in control.field.options for v in o.label.values.values()}
+        value = _dropdown_value(c, placeholders, labels)
+        return _rating(value) if kind == ctl.RATING else value
+    return "" if _is_empty(c, placeholders) else c.text.strip()
+
+
+# -- without the form: rebuild from tags ---------------------------------------------
+
+def _from_tags(found: list[FoundControl], placeholders: set[str], model) -> dict:
+    missing = [c for c in found if not c.tag]
+    if missing:
+        raise UnreadableForm(
+            f"{len(missing)} of the {len(found)} fields of this file have lost their tags (the file was probably "
+            "saved by another word processor); pass the form, or the model, to read it by field order: "
+            "read_form(path, form)")
+    months = _months(model)
+    result: dict = {}
+    for c in found:
+        value = _free_value(c, placeholders, months)
+        table = re.match(r"^(.+)\.(\d+)\.([^.]+)$", c.tag)
+        item = re.match(r"^(.+)\.([^.]+)$", c.tag)
+        if table:
+            rows = result.setdefault(table.group(1), [])
+            row = int(table.group(2))
+            while len(rows) < row:
+                rows.append({})
+            rows[row - 1][table.group(3)] = value
+        elif item:
+            result.setdefault(item.group(1), {})[item.group(2)] = value
+        else:
+            result[c.tag] = value
+    return result
+
+
+def _free_value(c: FoundControl, placeholders, months):
+    if c.word_type == "checkbox":
+        return bool(c.checked)
+    if c.word_type == "date":
+        return _as_date(c, placeholders, months)
+    if c.word_type == "dropdown":
+        value = _dropdown_value(c, placeholders)
+        values = [v for _, v in c.items]
+        if values and values == [str(i) for i in range(1, len(values) + 1)]:  # a rating scale
+            return _rating(value)
+        return value
+    return "" if _is_empty(c, placeholders) else c.text.strip()
+
+
+# -- knowledge from the model ----------------------------------------------------------
+
+def _identify(model: m.Model, parts: dict, found: list[FoundControl]):
+    """Which of the model's forms this file is: by identifier, tags, then title."""
+    core = parts.get("core")
+    if core is not None:
+        ident = (core.findtext(f"{DC}identifier") or "").strip()
+        if ident.startswith("dyade:form:"):
+            form = model.find("form", ident[len("dyade:form:"):])
+            if form is not None:
+                return form
+    tags = {c.tag for c in found if c.tag}
+    if tags:
+        best = max(model.forms, key=lambda f: len(tags & {c.tag for c in ctl.controls(f)}), default=None)
+        if best is not None and tags & {c.tag for c in ctl.controls(best)}:
+            return best
+    if core is not None:
+        title = _norm(core.findtext(f"{DC}title") or "")
+        for form in model.forms:
+            if title and title in {_norm(v) for v in form.title.values.values()}:
+                return form
+    if tags:
+        return None  # read from the tags alone
+    if not found:
+        raise UnreadableForm("this file holds no form fields: it is not one of the programme's forms")
+    raise UnreadableForm("this file's fields have lost their tags (it was probably saved by another word "
+                         "processor) and it is not one of the programme's forms (no identifier or title matches); "
+                         "pass the form it was made from to read it by field order: read_form(path, form)")
+
+
+def _default_model():
+    """The programme in the current folder (if it has content/), else the bundled one; None if it does not load."""
+    from . import sources
+    from .errors import SourceErrors
+    here = Path.cwd()
+    root = here if (here / "content" / "programme.yml").is_file() else Path(__file__).resolve().parent.parent
+    try:
+        return sources.load(root)
+    except (SourceErrors, OSError):
+        return None
+
+
+def _strings(model) -> dict[str, dict[str, str]]:
+    if model is not None and model.strings:
+        return {k: dict(v.values) for k, v in model.strings.items()}
+    return _bundled_strings()
+
+
+_BUNDLED: dict | None = None
+
+
+def _bundled_strings() -> dict[str, dict[str, str]]:
+    """The interface strings shipped with Dyade, when no model is given."""
+    global _BUNDLED
+    if _BUNDLED is None:
+        _BUNDLED = {}
+        path = Path(__file__).resolve().parent.parent / "templates" / "strings.yml"
+        try:
+            from ruamel.yaml import YAML
+            data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                _BUNDLED = {str(k): {str(l): str(t) for l, t in v.items()} for k, v in data.items()
+                            if isinstance(v, dict)}
+        except Exception:  # the reader still works, only less tolerant of placeholders
+            _BUNDLED = {}
+    return _BUNDLED
+
+
+def _known_placeholders(form, model) -> set[str]:
+    texts: set[str] = set()
+    for key, values in _strings(model).items():
+        if key.startswith("placeholder"):
+            texts |= {_norm(v) for v in values.values()}
+    if form is not None:
+        for f in form.input_fields():
+            for sub in [f, *getattr(f, "columns", [])]:
+                if getattr(sub, "placeholder", None) is not None:
+                    texts |= {_norm(v) for v in sub.placeholder.values.values()}
+    return texts
+
+
+def _months(model) -> dict[str, int]:
+    months: dict[str, int] = {}
+    for names in _strings(model).get("month_names", {}).values():
+        for i, name in enumerate(names.split()[:12], start=1):
+            months[name.lower()] = i
+    return months

@@ -1,0 +1,746 @@
+"""Fillable DOCX forms: one file per form and per language.
+
+Every field becomes a Word content control (`dyade.oxml` builds the XML) with
+the field id as its tag and the label as its title, so the coordinator can
+read returned forms back with `dyade.readback.read_form`.  The writer reads
+only the model (and the logo file it names).  Same input, same bytes: zip
+timestamps and document dates come from SOURCE_DATE_EPOCH, or from the
+programme's start date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor, Twips
+
+from .. import controls as ctl
+from .. import layout
+from .. import model as m
+from .. import oxml as ox
+from ..errors import BuildError
+
+FONT = "Calibri"
+TEXT_COLOUR = "1A1A1A"
+MUTED = "404040"          # help text: dark enough for grey-scale print
+RULE = "7F7F7F"
+PAGE_SIZES = {"letter": (Twips(12240), Twips(15840)), "a4": (Twips(11906), Twips(16838))}
+MARGIN = Cm(2)
+LOGO_HEIGHT = Cm(1.3)
+LINE_TWIPS = 300          # one handwriting line in boxes and tables
+BOX_INDENT = Pt(10)       # text inside the summary and instructions bars
+LIST_HANG = Pt(14)        # bullet to text
+
+
+def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
+    """Write dist/<lang>/forms/<form-id>.docx for every language and form."""
+    stamp = build_date(model)
+    if model.forms and _FormDocument(model, model.forms[0], model.languages[0]).logo_path() is None:
+        log(f"  Note: Word cannot show the logo {model.programme.organisation.logo}; put a PNG of it next to it "
+            "(same name, .png) to have it in the DOCX forms' header")
+    for lang in model.languages:
+        for form in model.forms:
+            target = Path(staging) / "dist" / lang / layout.form_docx(form)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(render(model, form, lang, stamp))
+        log(f"  {len(model.forms)} DOCX forms in {lang}")
+
+
+def build_date(model: m.Model) -> dt.datetime:
+    """SOURCE_DATE_EPOCH if set (reproducible builds), else the programme's start."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise BuildError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds; unset it or fix it")
+    else:
+        start = model.programme.start
+        stamp = dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc)
+    # Zip archives cannot hold dates before 1980.
+    return max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).replace(microsecond=0)
+
+
+def render(model: m.Model, form: m.Form, lang: str, stamp: dt.datetime) -> bytes:
+    """The DOCX file of `form` in `lang`, as bytes."""
+    doc = _FormDocument(model, form, lang)
+    doc.build()
+    return doc.save(stamp)
+
+
+# -- text helpers ------------------------------------------------------------
+
+def typo(text: str, lang: str) -> str:
+    """French spacing: no-break spaces before : ; ! ? » and after «."""
+    if not lang.startswith("fr"):
+        return text
+    text = re.sub(r"(?<=\S) ([:»])", "\u00a0\\1", text)
+    text = re.sub(r"(?<=\S) ([;!?])", "\u202f\\1", text)
+    text = re.sub(r"« ", "«\u00a0", text)
+    return text
+
+
+def hexcolour(value: str) -> str:
+    return value.lstrip("#").upper()
+
+
+def tint(value: str, amount: float) -> str:
+    """`value` mixed with white; amount 0 = the colour, 1 = white."""
+    rgb = [int(value.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
+
+
+# Markdown: paragraphs, bullet and numbered lists, ### headings, **bold**,
+# *italic*, [links](target).  Enough for the texts of a form.
+_INLINE = re.compile(r"\*\*(?P<b>.+?)\*\*|(?<![\w*])\*(?P<i>[^*\s][^*]*?)\*|(?<!\w)_(?P<u>[^_\s][^_]*?)_(?!\w)"
+                     r"|\[(?P<lt>[^\]]+)\]\((?P<lu>[^)\s]+)\)|`(?P<c>[^`]+)`")
+
+
+def inline_tokens(text: str, bold=False, italic=False) -> list[tuple[str, bool, bool, str | None]]:
+    """(text, bold, italic, url) pieces of one Markdown paragraph."""
+    out = []
+    pos = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > pos:
+            out.append((text[pos:match.start()], bold, italic, None))
+        if match.group("b") is not None:
+            out.extend(inline_tokens(match.group("b"), True, italic))
+        elif match.group("i") is not None or match.group("u") is not None:
+            out.extend(inline_tokens(match.group("i") or match.group("u"), bold, True))
+        elif match.group("lt") is not None:
+            url = match.group("lu")
+            external = url if re.match(r"^(https?:|mailto:)", url) else None
+            out.extend((t, b, i, external) for t, b, i, _ in inline_tokens(match.group("lt"), bold, italic))
+        else:
+            out.append((match.group("c"), bold, italic, None))
+        pos = match.end()
+    if pos < len(text):
+        out.append((text[pos:], bold, italic, None))
+    return out
+
+
+def markdown_blocks(text: str) -> list[tuple[str, object]]:
+    """Blocks: ("p", text), ("h", text), ("ul", [items]), ("ol", [items])."""
+    blocks: list[tuple[str, object]] = []
+    para: list[str] = []
+    items: list[str] = []
+    list_kind = None
+
+    def flush():
+        nonlocal para, items, list_kind
+        if para:
+            blocks.append(("p", " ".join(para)))
+        if items:
+            blocks.append((list_kind, items))
+        para, items, list_kind = [], [], None
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        bullet = re.match(r"^[-*+]\s+(.*)$", line)
+        number = re.match(r"^\d+[.)]\s+(.*)$", line)
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        if not line:
+            flush()
+        elif heading:
+            flush()
+            blocks.append(("h", heading.group(1)))
+        elif bullet or number:
+            kind = "ul" if bullet else "ol"
+            if para or (list_kind and list_kind != kind):
+                flush()
+            list_kind = kind
+            items.append((bullet or number).group(1))
+        elif items and raw[:1].isspace():
+            items[-1] += " " + line  # continuation of a list item
+        else:
+            if items:
+                flush()
+            para.append(line)
+    flush()
+    return blocks
+
+
+# -- the document -------------------------------------------------------------
+
+class _FormDocument:
+    def __init__(self, model: m.Model, form: m.Form, lang: str):
+        self.model, self.form, self.lang = model, form, lang
+        self.prog = model.programme
+        self.primary = hexcolour(self.prog.colours.primary)
+        self.accent = hexcolour(self.prog.colours.accent)
+        self.locale = self.ui("locale", lang)  # e.g. fr-CA; the bare language code if strings.yml has none
+        self.doc = docx.Document()
+        self.next_id = 1000
+        self.body_width = 0
+
+    # small helpers
+    def ui(self, key: str, default: str | None = None) -> str:
+        try:
+            return self.model.ui(key, self.lang)
+        except KeyError:
+            if default is None:
+                raise BuildError(f"templates/strings.yml has no {key!r} text in {self.lang!r}; add it")
+            return default
+
+    def t(self, text) -> str:
+        value = text[self.lang] if isinstance(text, m.Text) else text
+        return typo(value, self.lang)
+
+    def sdt_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    # -- build ------------------------------------------------------------------
+    def build(self) -> None:
+        self.setup_page()
+        self.setup_styles()
+        self.header_footer()
+        self.title_block()
+        plan = iter(ctl.controls(self.form))
+        self.plan = plan
+        for item in self.form.fields:
+            self.item(item)
+        leftover = next(plan, None)
+        if leftover is not None:  # a bug, not a user error: the reader relies on this order
+            raise BuildError(f"internal error: control {leftover.tag!r} of form {self.form.id!r} was not written")
+        self.properties()
+        ox.set_document_protection(self.doc.settings.element, bool(self.prog.forms_protection))
+
+    def take(self, tag: str) -> ctl.Control:
+        """The next control of the shared plan; it must be `tag`."""
+        control = next(self.plan, None)
+        if control is None or control.tag != tag:
+            raise BuildError(f"internal error: form {self.form.id!r} writes {tag!r} out of order")
+        return control
+
+    # -- styles -----------------------------------------------------------------
+    def setup_styles(self) -> None:
+        doc, styles = self.doc, self.doc.styles
+        # Document defaults: font, size and language of every run.
+        rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        self._fonts(rpr_default)
+        self._lang(rpr_default)
+        theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.attrib.clear()
+            theme_lang.set(qn("w:val"), self.locale)
+
+        normal = styles["Normal"]
+        self._style_font(normal, size=10.5, colour=TEXT_COLOUR)
+        normal.paragraph_format.space_after = Pt(4)
+        normal.paragraph_format.line_spacing = 1.1
+
+        for name, size, before, after in (("Heading 1", 20, 0, 4), ("Heading 2", 13.5, 14, 4), ("Heading 3", 11.5, 10, 2)):
+            style = styles[name]
+            self._style_font(style, size=size, colour=self.primary, bold=True)
+            pf = style.paragraph_format
+            pf.space_before, pf.space_after = Pt(before), Pt(after)
+            pf.keep_with_next = True
+        h2 = styles["Heading 2"].element.get_or_add_pPr()
+        self._insert_ppr(h2, ox.paragraph_borders(bottom=("single", 6, 2, self.primary)))
+
+        def para_style(name, *, size=None, colour=None, bold=False, italic=False, before=None, after=None,
+                       keep=False, base="Normal"):
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = styles[base]
+            style.quick_style = True
+            self._style_font(style, size=size, colour=colour, bold=bold, italic=italic)
+            pf = style.paragraph_format
+            if before is not None:
+                pf.space_before = Pt(before)
+            if after is not None:
+                pf.space_after = Pt(after)
+            pf.keep_with_next = keep or None
+            return style
+
+        para_style("Form Number", size=10, colour=self.accent, bold=True, after=2, keep=True).font.all_caps = True
+        para_style("Form Subtitle", size=10.5, colour=MUTED, after=10, keep=True)
+        # Boxed texts (the summary, instructions) and their lists: same bar, same indent.
+        def summary_look(style):
+            ppr = style.element.get_or_add_pPr()
+            self._insert_ppr(ppr, ox.paragraph_borders(left=("single", 24, 8, self.primary)))
+            ox.shade(ppr, tint(self.prog.colours.primary, 0.9))
+
+        def instructions_look(style):
+            self._insert_ppr(style.element.get_or_add_pPr(),
+                             ox.paragraph_borders(left=("single", 12, 8, self.accent)))
+
+        for name, look, before in (("Form Summary", summary_look, None), ("Form Instructions", instructions_look, 6)):
+            style = para_style(name, before=before, after=3 if before is None else 4)
+            look(style)
+            style.paragraph_format.left_indent = BOX_INDENT
+            for kind, base in (("Bullet", "List Bullet"), ("Number", "List Number")):
+                look(para_style(f"{name} {kind}", after=2, base=base))
+        para_style("Field Label", bold=True, before=9, after=2, keep=True)
+        para_style("Field Help", size=9.5, colour=MUTED, italic=True, after=2, keep=True)
+        answer = para_style("Field Answer", after=6)
+        self._insert_ppr(answer.element.get_or_add_pPr(), ox.paragraph_borders(bottom=("single", 4, 2, RULE)))
+        box = para_style("Field Box", after=0)
+        side = ("single", 4, 4, RULE)
+        self._insert_ppr(box.element.get_or_add_pPr(),
+                         ox.paragraph_borders(top=side, left=side, bottom=side, right=side))
+        box.paragraph_format.left_indent = Pt(4)
+        box.paragraph_format.right_indent = Pt(4)
+        check = para_style("Check Item", after=3)
+        check.paragraph_format.left_indent = Pt(20)
+        check.paragraph_format.first_line_indent = Pt(-20)
+        check.paragraph_format.tab_stops.add_tab_stop(Pt(20))
+        sign_line = para_style("Signature Line", before=26, after=0, keep=True)
+        self._insert_ppr(sign_line.element.get_or_add_pPr(),
+                         ox.paragraph_borders(bottom=("single", 8, 1, TEXT_COLOUR)))
+        sign_line.paragraph_format.right_indent = Cm(6)
+        para_style("Signature Caption", size=9, colour=MUTED, after=6)
+        para_style("Table Text", size=9.5, after=0)
+        para_style("Table Heading", size=9.5, colour="FFFFFF", bold=True, after=0)
+
+        placeholder = styles.add_style(ox.PLACEHOLDER_STYLE_NAME, WD_STYLE_TYPE.CHARACTER)
+        placeholder.font.color.rgb = RGBColor.from_string(ox.PLACEHOLDER_COLOUR)
+        placeholder.hidden = False
+        placeholder.priority = 99
+        if placeholder.style_id != ox.PLACEHOLDER_STYLE_ID:  # python-docx derives it from the name
+            raise BuildError("internal error: unexpected id for the placeholder style")
+        link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        link.font.color.rgb = RGBColor.from_string(self.accent)
+        link.font.underline = True
+
+        for name in ("Header", "Footer"):
+            style = styles[name]
+            self._style_font(style, size=9, colour=MUTED)
+            ppr = style.element.get_or_add_pPr()
+            for tabs in ppr.findall(qn("w:tabs")):
+                ppr.remove(tabs)
+            style.paragraph_format.tab_stops.add_tab_stop(self.body_width, WD_TAB_ALIGNMENT.RIGHT)
+
+    def _style_font(self, style, *, size=None, colour=None, bold=False, italic=False):
+        rpr = style.element.get_or_add_rPr()
+        self._fonts(rpr)
+        if size:
+            style.font.size = Pt(size)
+        if colour:
+            style.font.color.rgb = RGBColor.from_string(colour)
+            rpr.find(qn("w:color")).attrib.pop(qn("w:themeColor"), None)
+            rpr.find(qn("w:color")).attrib.pop(qn("w:themeShade"), None)
+        style.font.bold = bold or None
+        style.font.italic = italic or None
+        self._lang(rpr)
+
+    def _fonts(self, rpr):
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = ox.el("w:rFonts")
+            rpr.insert(1 if rpr.find(qn("w:rStyle")) is not None else 0, fonts)
+        fonts.attrib.clear()
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), FONT)
+
+    def _lang(self, rpr):
+        for old in rpr.findall(qn("w:lang")):
+            rpr.remove(old)
+        lang = ox.el("w:lang", {"w:val": self.locale, "w:bidi": self.locale})
+        # w:lang sits after w:color/w:sz/…/w:u/w:effect/…/w:vertAlign etc.; before eastAsianLayout/specVanish/oMath.
+        tail = [rpr.find(qn(t)) for t in ("w:eastAsianLayout", "w:specVanish", "w:oMath")]
+        tail = [t for t in tail if t is not None]
+        if tail:
+            tail[0].addprevious(lang)
+        else:
+            rpr.append(lang)
+
+    @staticmethod
+    def _insert_ppr(ppr, element):
+        ox.insert_ordered(ppr, element)
+
+    # -- page, header, footer ---------------------------------------------------
+    def setup_page(self) -> None:
+        section = self.doc.sections[0]
+        width, height = PAGE_SIZES[self.prog.page_size]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = width, height
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin, section.bottom_margin = Cm(2.9), Cm(2)
+        section.header_distance = section.footer_distance = Cm(0.9)
+        self.body_width = width - 2 * MARGIN
+
+    def header_footer(self) -> None:
+        section = self.doc.sections[0]
+        org = self.prog.organisation
+        header = section.header.paragraphs[0]
+        header.style = self.doc.styles["Header"]
+        logo = self.logo_path()
+        if logo is not None:
+            shape = header.add_run().add_picture(str(logo), height=LOGO_HEIGHT)
+            doc_pr = shape._inline.docPr
+            doc_pr.set("descr", org.logo_alt[self.lang])
+            doc_pr.set("name", "Logo")
+        header.add_run("\t")
+        name = header.add_run(self.t(org.name))
+        name.bold = True
+        name.font.color.rgb = RGBColor.from_string(self.primary)
+        self._insert_ppr(header._p.get_or_add_pPr(),
+                         ox.paragraph_borders(bottom=("single", 6, 4, self.primary)))
+
+        footer = section.footer.paragraphs[0]
+        footer.style = self.doc.styles["Footer"]
+        footer.add_run(self.t(f"{org.short_name[self.lang]} · {self.ui('form')} {self.form.number} — "
+                              f"{self.form.title[self.lang]}") + "\t")
+        # "Page {page} of {pages}" with PAGE and NUMPAGES fields in place.
+        pattern = self.ui("page_x_of_y")
+        for piece in re.split(r"(\{page\}|\{pages\})", pattern):
+            if piece == "{page}":
+                footer._p.extend(ox.field_runs("PAGE"))
+            elif piece == "{pages}":
+                footer._p.extend(ox.field_runs("NUMPAGES"))
+            elif piece:
+                footer.add_run(self.t(piece))
+
+    def logo_path(self) -> Path | None:
+        path = Path(self.model.root) / self.prog.organisation.logo
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".bmp"):
+            return path if path.is_file() else None
+        sibling = path.with_suffix(".png")  # an SVG logo: use a PNG next to it if there is one
+        return sibling if sibling.is_file() else None
+
+    # -- opening block ------------------------------------------------------------
+    def title_block(self) -> None:
+        doc, form = self.doc, self.form
+        doc.add_paragraph(f"{self.ui('form')} {form.number}", style="Form Number")
+        doc.add_paragraph(self.t(form.title), style="Heading 1")
+        doc.add_paragraph(self.t(self.prog.title), style="Form Subtitle")
+        self.markdown(form.purpose[self.lang], "Form Summary", lead=self.label_colon(self.ui("purpose")))
+        for key, value in (("who_fills", form.who), ("when_filled", form.when)):
+            p = doc.add_paragraph(style="Form Summary")
+            p.add_run(self.label_colon(self.ui(key))).bold = True
+            p.add_run(self.t(value))
+        how = self.ui("how_to_fill").replace("{name}", self.prog.coordinator.name) \
+            .replace("{email}", self.prog.coordinator.email)
+        p = doc.add_paragraph(style="Form Summary")
+        p.add_run(self.t(how)).italic = True
+
+    def label_colon(self, label: str) -> str:
+        return self.t(f"{label} : ") if self.lang.startswith("fr") else f"{label}: "
+
+    def inline(self, paragraph, text: str, *, italic=False) -> None:
+        for piece, bold, ital, url in inline_tokens(text, italic=italic):
+            piece = self.t(piece)
+            if url:
+                rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+                link = ox.el("w:hyperlink", {"r:id": rid})
+                r = ox.run(piece, style="Hyperlink", bold=bold, italic=ital)
+                link.append(r)
+                paragraph._p.append(link)
+            else:
+                run = paragraph.add_run(piece)
+                run.bold = bold or None
+                run.italic = ital or None
+
+    def markdown(self, text: str, style: str = "Normal", lead: str | None = None) -> None:
+        """Markdown blocks as paragraphs of `style` (lists get `style` + " Bullet"/" Number");
+        `lead` is a bold label opening the first paragraph."""
+        boxed = style != "Normal"
+        blocks = markdown_blocks(text)
+        if lead and (not blocks or blocks[0][0] != "p"):
+            blocks.insert(0, ("p", ""))
+        for kind, content in blocks:
+            if kind in ("p", "h"):
+                p = self.doc.add_paragraph(style=style if (kind == "p" or boxed) else "Heading 3")
+                if lead:
+                    p.add_run(lead).bold = True
+                    lead = None
+                self.inline(p, content)
+                if kind == "h" and boxed:
+                    for r in p.runs:
+                        r.bold = True
+                continue
+            suffix = "Bullet" if kind == "ul" else "Number"
+            list_style = f"{style} {suffix}" if boxed else f"List {suffix}"
+            num_id = self.restart_numbering(list_style) if kind == "ol" else None
+            for entry in content:
+                p = self.doc.add_paragraph(style=list_style)
+                pf = p.paragraph_format
+                pf.left_indent = (BOX_INDENT if boxed else 0) + LIST_HANG
+                pf.first_line_indent = -LIST_HANG
+                if num_id is not None:
+                    ox.set_numbering(p._p.get_or_add_pPr(), num_id)
+                self.inline(p, entry)
+
+    def restart_numbering(self, style_name: str) -> int | None:
+        """A new list instance of the numbering `style_name` uses, counting from 1."""
+        style = self.doc.styles[style_name]
+        while style is not None:
+            num_pr = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+                break
+            style = style.base_style
+        if style is None:
+            return None
+        numbering = self.doc.part.numbering_part.element
+        num_id = int(num_pr.find(qn("w:numId")).get(qn("w:val")))
+        abstract = numbering.num_having_numId(num_id).abstractNumId.val
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return num.numId
+
+    # -- form items ---------------------------------------------------------------
+    def item(self, item) -> None:
+        if isinstance(item, m.Heading):
+            self.doc.add_paragraph(self.t(item.text), style="Heading 2")
+        elif isinstance(item, m.Instructions):
+            self.markdown(item.text[self.lang], style="Form Instructions")
+            self.doc.paragraphs[-1].paragraph_format.space_after = Pt(8)
+        elif isinstance(item, m.CheckboxField):
+            p = self.doc.add_paragraph(style="Check Item")
+            p.paragraph_format.space_before = Pt(9)
+            p._p.append(self.checkbox(self.take(item.id), item.label))
+            run = p.add_run("\t" + self.t(item.label))
+            run.bold = True
+            self.help(item)
+        else:
+            self.label(item)
+            self.help(item)
+            if isinstance(item, m.ChecklistField):
+                for option in item.items:
+                    p = self.doc.add_paragraph(style="Check Item")
+                    alias = f"{item.label[self.lang]} – {option.label[self.lang]}"
+                    p._p.append(self.checkbox(self.take(f"{item.id}.{option.value}"), alias))
+                    p.add_run("\t" + self.t(option.label))
+            elif isinstance(item, m.TableField):
+                self.table(item)
+            elif isinstance(item, m.SignatureField):
+                self.signature(item)
+            elif isinstance(item, m.LongTextField):
+                box = self.doc.add_paragraph(style="Field Box")
+                box._p.append(self.control(self.take(item.id), item.label[self.lang], item))
+                for _ in range(max(item.lines, 1) - 1):
+                    self.doc.add_paragraph(style="Field Box")
+                self.doc.paragraphs[-1].paragraph_format.space_after = Pt(6)
+            else:
+                p = self.doc.add_paragraph(style="Field Answer")
+                p._p.append(self.control(self.take(item.id), item.label[self.lang], item))
+
+    def label(self, f) -> None:
+        self.doc.add_paragraph(self.t(f.label), style="Field Label")
+
+    def help(self, f) -> None:
+        lines = []
+        if f.help:
+            lines.append(self.t(f.help))
+        if isinstance(f, m.RatingField):
+            lines.append(self.rating_legend(f))
+        elif isinstance(f, m.ChoiceField):
+            lines.append(self.label_colon(self.ui("options")) + " · ".join(self.t(o.label) for o in f.options))
+        for line in lines:
+            self.doc.add_paragraph(line, style="Field Help")
+
+    def rating_legend(self, f: m.RatingField) -> str:
+        if f.low or f.high:
+            parts = []
+            if f.low:
+                parts.append(f"1 = {self.t(f.low)}")
+            if f.high:
+                parts.append(f"{f.scale} = {self.t(f.high)}")
+            return " · ".join(parts)
+        return self.t(self.ui("rating_scale").replace("{max}", str(f.scale)))
+
+    # -- controls -----------------------------------------------------------------
+    def placeholder(self, f, key: str, short: bool = False) -> str:
+        """The field's own placeholder, else the interface's (a short one in table cells)."""
+        own = getattr(f, "placeholder", None)
+        if own:
+            return own[self.lang]
+        return self.ui(key.replace("placeholder_", "placeholder_short_")) if short else self.ui(key)
+
+    def control(self, c: ctl.Control, alias: str, f):
+        """The content control for control `c` of the plan (field or column `f`)."""
+        lang = self.locale
+        short = c.row is not None
+        if c.kind in (ctl.TEXT, ctl.LONG_TEXT):
+            return ox.text_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_text", short),
+                                   multiline=c.kind == ctl.LONG_TEXT, lang=lang)
+        if c.kind == ctl.DATE:
+            return ox.date_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_date", short),
+                                   locale=self.locale, date_format=self.ui("date_format"), lang=lang)
+        if c.kind == ctl.CHOICE:
+            items = [(o.label[self.lang], o.value) for o in f.options]
+            return ox.dropdown_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_choice", short),
+                                       items, lang=lang)
+        if c.kind == ctl.RATING:
+            items = []
+            for i in range(1, f.scale + 1):
+                meaning = f.low if i == 1 else f.high if i == f.scale else None
+                items.append((f"{i} – {meaning[self.lang]}" if meaning else str(i), str(i)))
+            return ox.dropdown_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_choice", short),
+                                       items, lang=lang)
+        if c.kind == ctl.CHECKBOX:
+            return self.checkbox(c, alias)
+        raise BuildError(f"internal error: no control for {c.kind!r}")
+
+    def checkbox(self, c: ctl.Control, alias) -> object:
+        alias = alias[self.lang] if isinstance(alias, m.Text) else alias
+        return ox.checkbox_control(c.tag, alias, self.sdt_id())
+
+    # -- composite fields ---------------------------------------------------------
+    def signature(self, f: m.SignatureField) -> None:
+        label = f.label[self.lang]
+        p = self.doc.add_paragraph(style="Field Answer")
+        p.add_run(self.label_colon(self.ui("name")))
+        c = self.take(f"{f.id}-name")
+        p._p.append(ox.text_control(c.tag, f"{label} – {self.ui('name')}", self.sdt_id(),
+                                    self.placeholder(f, "placeholder_text"), lang=self.locale))
+        p.paragraph_format.keep_with_next = True  # the whole block on one page
+        self.doc.add_paragraph(style="Signature Line")
+        self.doc.add_paragraph(self.ui("signature"), style="Signature Caption").paragraph_format.keep_with_next = True
+        p = self.doc.add_paragraph(style="Field Answer")
+        p.add_run(self.label_colon(self.ui("date")))
+        c = self.take(f"{f.id}-date")
+        p._p.append(ox.date_control(c.tag, f"{label} – {self.ui('date')}", self.sdt_id(),
+                                    self.ui("placeholder_date"), locale=self.locale,
+                                    date_format=self.ui("date_format"), lang=self.locale))
+
+    def table(self, f: m.TableField) -> None:
+        cols = f.columns
+        widths = column_widths([col.label[self.lang] for col in cols], [type(c) for c in cols], self.body_width)
+        table = self.doc.add_table(rows=f.rows + 1, cols=len(cols))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        tbl_pr = table._tbl.tblPr
+        look = tbl_pr.find(qn("w:tblLook"))
+        if look is not None:
+            look.attrib.clear()
+            look.set(qn("w:val"), "0420")
+            look.set(qn("w:firstRow"), "1")
+            look.set(qn("w:lastRow"), "0")
+            look.set(qn("w:firstColumn"), "0")
+            look.set(qn("w:lastColumn"), "0")
+            look.set(qn("w:noHBand"), "1")
+            look.set(qn("w:noVBand"), "1")
+        ox.insert_ordered(tbl_pr, ox.el("w:tblCaption", {"w:val": f.label[self.lang]}))
+        for i, col in enumerate(table.columns):
+            col.width = widths[i]
+        header = table.rows[0]
+        ox.mark_header_row(header._tr)
+        for i, col in enumerate(cols):
+            cell = header.cells[i]
+            cell.width = widths[i]
+            ox.shade(cell._tc.get_or_add_tcPr(), self.primary)
+            para = cell.paragraphs[0]
+            para.style = self.doc.styles["Table Heading"]
+            para.add_run(self.t(col.label))
+        tall = any(isinstance(c, m.LongTextField) for c in cols)
+        for r in range(1, f.rows + 1):
+            row = table.rows[r]
+            ox.keep_row_together(row._tr)
+            row.height = Twips(LINE_TWIPS * (2 if tall else 1) + 160)  # room to write by hand
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            for i, col in enumerate(cols):
+                cell = row.cells[i]
+                cell.width = widths[i]
+                para = cell.paragraphs[0]
+                para.style = self.doc.styles["Table Text"]
+                c = self.take(f"{f.id}.{r}.{col.id}")
+                alias = f"{col.label[self.lang]} – {self.ui('row')} {r}"
+                if c.kind == ctl.CHECKBOX:
+                    para.alignment = 1
+                para._p.append(self.control(c, alias, col))
+        # A little air after the table.
+        self.doc.add_paragraph(style="Table Text")
+
+    # -- properties and saving --------------------------------------------------
+    def properties(self) -> None:
+        org = self.prog.organisation
+        props = self.doc.core_properties
+        props.title = self.form.title[self.lang]
+        props.subject = self.prog.title[self.lang]
+        props.author = org.name[self.lang]
+        props.last_modified_by = org.name[self.lang]
+        props.language = self.locale
+        props.category = f"{self.ui('form')} {self.form.number}"
+        props.keywords = f"{self.prog.title[self.lang]}; {self.ui('form')} {self.form.number}"
+        props.comments = ""
+        props.identifier = f"dyade:form:{self.form.id}"
+        props.content_status = ""
+        props.revision = 1
+        package = self.doc.part.package
+        for rid, rel in list(package.rels.items()):
+            if rel.reltype == RT.THUMBNAIL:  # python-docx's template ships a stock thumbnail
+                del package.rels[rid]
+        for part in package.iter_parts():
+            if str(part.partname) == "/docProps/app.xml":
+                part._blob = _app_xml(org.name[self.lang])
+
+    def save(self, stamp: dt.datetime) -> bytes:
+        naive = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        props = self.doc.core_properties
+        props.created = naive
+        props.modified = naive
+        raw = io.BytesIO()
+        self.doc.save(raw)
+        return normalise_zip(raw.getvalue(), naive)
+
+
+COLUMN_WEIGHTS = {m.TextField: 2.0, m.LongTextField: 3.0, m.DateField: 1.5, m.ChoiceField: 1.5,
+                  m.RatingField: 1.2, m.CheckboxField: 0.9}
+
+
+def column_widths(labels: list[str], kinds: list[type], total: int) -> list[int]:
+    """Column widths (EMU) sharing `total` by field type, each wide enough for
+    the longest word of its heading (so no heading breaks inside a word)."""
+    emu_per_char = Pt(6.2)              # a bold 9.5 pt character, generously
+    padding = Pt(12)                    # the cell's left and right margins
+    minimum = [int(max(len(w) for w in label.split()) * emu_per_char + padding) if label.split() else int(padding)
+               for label in labels]
+    if sum(minimum) >= total:  # too many columns: shrink them all alike
+        return [int(total * w / sum(minimum)) for w in minimum]
+    weights = [COLUMN_WEIGHTS[k] for k in kinds]
+    widths = [0] * len(labels)
+    free = list(range(len(labels)))
+    budget = total
+    # Give the narrow columns their minimum, share the rest by weight.
+    while free:
+        share = budget / sum(weights[i] for i in free)
+        short = [i for i in free if weights[i] * share < minimum[i]]
+        if not short:
+            for i in free:
+                widths[i] = int(weights[i] * share)
+            break
+        for i in short:
+            widths[i] = minimum[i]
+            budget -= minimum[i]
+            free.remove(i)
+    return widths
+
+
+def _app_xml(company: str) -> bytes:
+    from xml.sax.saxutils import escape
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            "<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>Dyade</Application>"
+            "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+            f"<Company>{escape(company)}</Company><LinksUpToDate>false</LinksUpToDate>"
+            "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+            "<AppVersion>16.0000</AppVersion></Properties>").encode("utf-8")
+
+
+def normalise_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """Rewrite a zip with fixed timestamps and attributes, members in the same order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 0
+            fixed.external_attr = 0
+            dst.writestr(fixed, src.read(info.filename), compresslevel=9)
+    return out.getvalue()

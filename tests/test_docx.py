@@ -1,0 +1,427 @@
+"""DOCX forms (issue 4): every field is a real Word content control with the
+field id as tag, the label as title and a placeholder in the document's
+language; the document looks like a form, is accessible, and is the same
+byte for byte from one build to the next."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from dyade import layout
+from dyade import model as m
+from docx_helpers import (NS, W, W14, build_docx, convert, make_sample_project, part, parts_named, sdt_tag,
+                          sdts)
+
+LANGS_LOCALE = {"fr": "fr-CA", "en": "en-CA"}
+
+
+# -- fixtures ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The small programme with one field of every type, DOCX forms built."""
+    root = make_sample_project(tmp_path_factory.mktemp("sample") / "project")
+    out = root / "out"
+    model = build_docx(root, out)
+    return model, out
+
+
+def docx_path(base: Path, lang: str, form) -> Path:
+    return base / "dist" / lang / layout.form_docx(form)
+
+
+def all_docs(model, base):
+    return [(lang, form, docx_path(base, lang, form)) for lang in model.languages for form in model.forms]
+
+
+# -- what the issue asks of each control ----------------------------------------------
+
+def placeholders(model, lang) -> set[str]:
+    return {t[lang] for k, t in model.strings.items() if k.startswith("placeholder")}
+
+
+def expected_controls(form, model, lang):
+    """(tag, word type, alias words, field) for every control, from the issue's rules."""
+    out = []
+    for f in form.input_fields():
+        label = f.label[lang]
+        if isinstance(f, m.ChecklistField):
+            for item in f.items:
+                out.append((f"{f.id}.{item.value}", "checkbox", [label, item.label[lang]], item))
+        elif isinstance(f, m.TableField):
+            for row in range(1, f.rows + 1):
+                for col in f.columns:
+                    out.append((f"{f.id}.{row}.{col.id}", word_type(col), [col.label[lang]], col))
+        elif isinstance(f, m.SignatureField):
+            out.append((f"{f.id}-name", "text", [label], f))
+            out.append((f"{f.id}-date", "date", [label], f))
+        else:
+            out.append((f.id, word_type(f), [label], f))
+    return out
+
+
+def word_type(f) -> str:
+    return {m.TextField: "text", m.LongTextField: "multiline", m.DateField: "date", m.ChoiceField: "dropdown",
+            m.RatingField: "dropdown", m.CheckboxField: "checkbox"}[type(f)]
+
+
+def check_form_docx(path: Path, form, model, lang: str) -> None:
+    """Assert, control by control, type, tag, alias and placeholder language."""
+    assert path.is_file(), f"missing {path}"
+    found = {}
+    for sdt in sdts(path):
+        tag = sdt_tag(sdt)
+        assert tag, f"{path.name}: a content control has no tag"
+        assert tag not in found, f"{path.name}: tag {tag!r} used twice"
+        found[tag] = sdt
+    expected = expected_controls(form, model, lang)
+    assert list(found) == [e[0] for e in expected], f"{path.name} ({lang}): tags or their order differ"
+    other_langs = [l for l in model.languages if l != lang]
+    for tag, kind, alias_words, f in expected:
+        sdt = found[tag]
+        where = f"{form.id} ({lang}) control {tag!r}"
+        pr = sdt.find("w:sdtPr", NS)
+        alias = pr.find("w:alias", NS).get(W + "val")
+        if len(alias_words) == 1 and tag == getattr(f, "id", None):
+            assert alias == alias_words[0], f"{where}: alias {alias!r}"
+        for word in alias_words:
+            assert word in alias, f"{where}: alias {alias!r} lacks {word!r}"
+        # inline: the control sits in a paragraph (itself in the body or a table cell)
+        assert sdt.getparent().tag == W + "p", f"{where} is not inside a paragraph"
+        assert sdt.find(".//w:p", NS) is None, f"{where} holds whole paragraphs"
+        if kind == "checkbox":
+            box = pr.find("w14:checkbox", NS)
+            assert box is not None, f"{where} is not a w14:checkbox"
+            assert box.find("w14:checked", NS).get(W14 + "val") == "0"
+            assert "".join(sdt.find("w:sdtContent", NS).itertext()) == "\u2610"
+            continue
+        if kind in ("text", "multiline"):
+            text = pr.find("w:text", NS)
+            assert text is not None, f"{where} is not a plain text control"
+            assert (text.get(W + "multiLine") in ("1", "true")) == (kind == "multiline"), f"{where}: multiLine"
+        elif kind == "date":
+            date = pr.find("w:date", NS)
+            assert date is not None, f"{where} is not a date picker"
+            assert date.find("w:lid", NS).get(W + "val") == LANGS_LOCALE.get(lang, model.ui("locale", lang))
+            assert date.find("w:dateFormat", NS).get(W + "val") == model.ui("date_format", lang)
+            assert date.get(W + "fullDate") is None
+        elif kind == "dropdown":
+            drop = pr.find("w:dropDownList", NS)
+            assert drop is not None, f"{where} is not a drop-down list"
+            items = [(i.get(W + "displayText"), i.get(W + "value")) for i in drop.findall("w:listItem", NS)]
+            if isinstance(f, m.RatingField):
+                assert [v for _, v in items] == [str(i) for i in range(1, f.scale + 1)], where
+                assert all(d.startswith(v) for d, v in items), where
+            else:
+                assert items == [(o.label[lang], o.value) for o in f.options], where
+        # placeholder: flagged, styled, and in this document's language
+        assert pr.find("w:showingPlcHdr", NS) is not None, f"{where}: no placeholder flag"
+        runs = sdt.findall("w:sdtContent/w:r", NS)
+        assert runs and all(r.find("w:rPr/w:rStyle", NS).get(W + "val") == "PlaceholderText" for r in runs), where
+        shown = "".join(sdt.find("w:sdtContent", NS).itertext())
+        own = getattr(f, "placeholder", None)
+        allowed = {own[lang]} if own else placeholders(model, lang)
+        assert shown in allowed, f"{where}: placeholder {shown!r} is not a {lang} placeholder"
+        for other in other_langs:
+            other_allowed = {own[other]} if own else placeholders(model, other)
+            if shown not in allowed & other_allowed:
+                assert shown not in other_allowed, f"{where}: placeholder is in {other}"
+
+
+def check_structure(path: Path, form, model, lang: str) -> None:
+    """Header, title block, headings, footer, page size, accessibility."""
+    prog = model.programme
+    doc = part(path, "word/document.xml")
+    styles = part(path, "word/styles.xml")
+    style_names = {s.get(W + "styleId"): s.find("w:name", NS).get(W + "val") for s in styles.findall("w:style", NS)}
+    paragraphs = [(_pstyle(p, style_names), "".join(p.itertext())) for p in doc.iter(W + "p")]
+    text = norm(" ".join(t for _, t in paragraphs))
+    # title block: number, title, purpose/who/when
+    h1 = [t for s, t in paragraphs if s == "heading 1"]
+    assert [norm(t) for t in h1] == [norm(form.title[lang])], f"{path.name}: Heading 1 {h1}"
+    assert norm(f"{model.ui('form', lang)} {form.number}").lower() in text.lower()
+    for value in (form.who[lang], form.when[lang]):
+        assert norm(value) in text
+    for key in ("purpose", "who_fills", "when_filled"):
+        assert norm(model.ui(key, lang)) in text
+    first_words = norm(re.sub(r"[*`]", "", re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", form.purpose[lang])))[:40]
+    assert first_words in text, f"{path.name}: purpose missing"
+    # section headings use Word heading styles, in order
+    h2 = [norm(t) for s, t in paragraphs if s == "heading 2"]
+    assert h2 == [norm(i.text[lang]) for i in form.fields if isinstance(i, m.Heading)]
+    for item in form.fields:
+        if isinstance(item, m.Instructions):
+            first = norm(re.sub(r"[*`]", "", item.text[lang].split("\n\n")[0]))[:30]
+            assert first in text, f"{path.name}: instructions missing"
+    assert "____" not in text, f"{path.name}: a line of underscores"
+    # header: organisation's name and logo with alt text
+    headers = parts_named(path, "word/header")
+    header_text = norm(" ".join("".join(h.itertext()) for h in headers))
+    assert norm(prog.organisation.name[lang]) in header_text
+    pics = [d for h in headers for d in h.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+    assert pics and pics[0].get("descr") == prog.organisation.logo_alt[lang]
+    # footer: page X of Y with PAGE and NUMPAGES fields, in this language
+    footers = parts_named(path, "word/footer")
+    instr = " ".join(i.text for f in footers for i in f.iter(W + "instrText"))
+    assert "PAGE" in instr.split() and "NUMPAGES" in instr.split()
+    footer_text = norm(" ".join("".join(f.itertext()) for f in footers))
+    for word in re.split(r"\{page\}|\{pages\}", model.ui("page_x_of_y", lang)):
+        assert norm(word) in footer_text
+    # page size
+    size = doc.find(".//w:sectPr/w:pgSz", NS)
+    expected = {"letter": ("12240", "15840"), "a4": ("11906", "16838")}[prog.page_size]
+    assert (size.get(W + "w"), size.get(W + "h")) == expected
+    # tables: first row is a header row repeated on each page
+    for tbl in doc.iter(W + "tbl"):
+        first = tbl.find("w:tr", NS)
+        assert first.find("w:trPr/w:tblHeader", NS) is not None, f"{path.name}: table without header row"
+    # placeholder style exists
+    assert "Placeholder Text" in style_names.values()
+    # language on the styles, and in the core properties with title and author
+    langs = {e.get(W + "val") for e in styles.iter(W + "lang")}
+    assert langs == {model.ui("locale", lang)}
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        core = zf.read("docProps/core.xml").decode()
+    assert "docProps/thumbnail.jpeg" not in names
+    from docx import Document
+    props = Document(str(path)).core_properties
+    assert props.title == form.title[lang]
+    assert props.author == prog.organisation.name[lang]
+    assert props.language == model.ui("locale", lang) and props.language.startswith(lang)
+    assert "python-docx" not in core
+
+
+def _pstyle(p, names):
+    node = p.find("w:pPr/w:pStyle", NS)
+    return (names.get(node.get(W + "val")) or "").lower() if node is not None else "normal"
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+# -- the bundled programme --------------------------------------------------------
+
+def test_bundled_forms_exist_in_every_language(built, model):
+    assert model.forms, "the bundled programme has no forms"
+    for lang, form, path in all_docs(model, built):
+        assert path.is_file(), f"missing dist/{lang}/{layout.form_docx(form)}"
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+
+
+def test_bundled_forms_controls_field_by_field(built, model):
+    for lang, form, path in all_docs(model, built):
+        check_form_docx(path, form, model, lang)
+
+
+def test_bundled_forms_structure_and_accessibility(built, model):
+    for lang, form, path in all_docs(model, built):
+        check_structure(path, form, model, lang)
+
+
+def test_bundled_forms_unprotected_by_default(built, model):
+    assert model.programme.forms_protection is False
+    for lang, form, path in all_docs(model, built):
+        assert part(path, "word/settings.xml").find("w:documentProtection", NS) is None
+
+
+def test_two_builds_give_identical_files(built, model, tmp_path, monkeypatch):
+    from dyade.writers import docx as writer
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    writer.write(model, tmp_path / "a", lambda msg: None)
+    writer.write(model, tmp_path / "b", lambda msg: None)
+    for lang, form, path in all_docs(model, tmp_path / "a"):
+        twin = docx_path(tmp_path / "b", lang, form)
+        assert path.read_bytes() == twin.read_bytes(), f"{lang}/{form.id} differs between two builds"
+        assert path.read_bytes() == docx_path(built, lang, form).read_bytes(), \
+            f"{lang}/{form.id}: the full build and the writer alone differ"
+        with zipfile.ZipFile(path) as zf:
+            stamps = {i.date_time for i in zf.infolist()}
+        start = model.programme.start
+        assert stamps == {(start.year, start.month, start.day, 0, 0, 0)}
+
+
+def test_bundled_forms_convert_to_pdf_with_every_label(built, model, tmp_path):
+    check_pdf_labels(model, built, tmp_path)
+
+
+# -- the sample form: every field type -------------------------------------------------
+
+def test_sample_controls_field_by_field(sample):
+    model, out = sample
+    for lang, form, path in all_docs(model, out):
+        check_form_docx(path, form, model, lang)
+
+
+def test_sample_structure_and_accessibility(sample):
+    model, out = sample
+    for lang, form, path in all_docs(model, out):
+        check_structure(path, form, model, lang)
+
+
+def test_sample_specific_controls(sample):
+    """Spot checks written out by hand, independent of the generic checker."""
+    model, out = sample
+    form = model.forms[0]
+    fr = {sdt_tag(s): s for s in sdts(docx_path(out, "fr", form))}
+    en = {sdt_tag(s): s for s in sdts(docx_path(out, "en", form))}
+    alias = lambda s: s.find("w:sdtPr/w:alias", NS).get(W + "val")
+    shown = lambda s: "".join(s.find("w:sdtContent", NS).itertext())
+    assert alias(fr["name"]) == "Nom et prénom" and alias(en["name"]) == "Full name"
+    assert shown(fr["name"]) == "Prénom Nom" and shown(en["name"]) == "First and last name"
+    assert shown(fr["role"]) == model.ui("placeholder_text", "fr") != shown(en["role"])
+    assert fr["started"].find(".//w:date/w:lid", NS).get(W + "val") == "fr-CA"
+    assert en["started"].find(".//w:date/w:lid", NS).get(W + "val") == "en-CA"
+    assert fr["goals"].find(".//w:text", NS).get(W + "multiLine") == "1"
+    assert fr["role"].find(".//w:text", NS).get(W + "multiLine") is None
+    assert [i.get(W + "displayText") for i in fr["pace"].iterfind(".//w:listItem", NS)] == ["Chaque semaine", "Chaque mois"]
+    assert [i.get(W + "value") for i in en["confidence"].iterfind(".//w:listItem", NS)] == ["1", "2", "3", "4", "5"]
+    assert en["agree"].find(".//w14:checkbox", NS) is not None
+    assert {"topics.budget", "topics.staff", "topics.parents"} <= set(fr)
+    assert {f"meetings.{r}.{c}" for r in (1, 2, 3) for c in ("date", "topic", "notes", "mode", "useful", "done")} <= set(fr)
+    assert fr["meetings.2.done"].find(".//w14:checkbox", NS) is not None
+    assert fr["meetings.1.date"].find(".//w:date", NS) is not None
+    assert {"mentee-sign-name", "mentee-sign-date"} <= set(en)
+    assert "Signature du mentoré" in alias(fr["mentee-sign-name"])
+    # the table: header row with the column labels, marked as header and repeated
+    doc = part(docx_path(out, "en", form), "word/document.xml")
+    (tbl,) = doc.findall(".//w:tbl", NS)
+    rows = tbl.findall("w:tr", NS)
+    assert len(rows) == 4
+    assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+    assert ["".join(c.itertext()) for c in rows[0].findall("w:tc", NS)] == ["Date", "Topic", "Notes", "Mode", "Usefulness", "Done"]
+    assert all(r.find("w:trPr/w:tblHeader", NS) is None for r in rows[1:])
+    # the signature block has a line to sign on
+    styles = part(docx_path(out, "en", form), "word/styles.xml")
+    line_ids = [s.get(W + "styleId") for s in styles.findall("w:style", NS)
+                if s.find("w:name", NS).get(W + "val") == "Signature Line"]
+    assert line_ids and doc.find(f".//w:pStyle[@w:val='{line_ids[0]}']", NS) is not None
+
+
+def test_sample_pdf_shows_every_label(sample, tmp_path):
+    model, out = sample
+    check_pdf_labels(model, out, tmp_path)
+
+
+def test_forms_protection_when_asked(tmp_path):
+    root = make_sample_project(tmp_path / "p", programme_extra="forms_protection: true\n")
+    model = build_docx(root, tmp_path / "out")
+    for lang, form, path in all_docs(model, tmp_path / "out"):
+        settings = part(path, "word/settings.xml")
+        prot = settings.find("w:documentProtection", NS)
+        assert prot is not None and prot.get(W + "edit") == "forms" and prot.get(W + "enforcement") == "1"
+        names = [c.tag.split("}")[1] for c in settings]  # schema order: after proofState, before defaultTabStop
+        assert names.index("proofState") < names.index("documentProtection") < names.index("defaultTabStop")
+
+
+def test_a4_page_size(tmp_path):
+    root = make_sample_project(tmp_path / "p")
+    prog = root / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("page_size: letter", "page_size: a4"), encoding="utf-8")
+    model = build_docx(root, tmp_path / "out")
+    assert model.programme.page_size == "a4"
+    for lang, form, path in all_docs(model, tmp_path / "out"):
+        size = part(path, "word/document.xml").find(".//w:sectPr/w:pgSz", NS)
+        assert (size.get(W + "w"), size.get(W + "h")) == ("11906", "16838")
+
+
+def test_source_date_epoch_sets_dates(tmp_path, monkeypatch):
+    root = make_sample_project(tmp_path / "p")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    model = build_docx(root, tmp_path / "one")
+    build_docx(root, tmp_path / "two")
+    from docx import Document
+    for lang, form, path in all_docs(model, tmp_path / "one"):
+        assert path.read_bytes() == docx_path(tmp_path / "two", lang, form).read_bytes()
+        props = Document(str(path)).core_properties
+        assert props.created == props.modified == dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+        with zipfile.ZipFile(path) as zf:
+            assert {i.date_time for i in zf.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+
+
+# -- PDF through LibreOffice ----------------------------------------------------------
+
+def labels(form, lang) -> list[str]:
+    """Every label a reader must see on the page."""
+    out = [form.title[lang]]
+    for item in form.fields:
+        if isinstance(item, m.Heading):
+            out.append(item.text[lang])
+        elif isinstance(item, m.Instructions):
+            continue
+        else:
+            out.append(item.label[lang])
+            for sub in getattr(item, "columns", []):
+                out.append(sub.label[lang])
+            for sub in getattr(item, "items", []):
+                out.append(sub.label[lang])
+            for sub in getattr(item, "options", []):
+                out.append(sub.label[lang])
+    return out
+
+
+def squash(text: str) -> str:
+    """Compare PDF text without spaces: lines wrap and table cells break words."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\u00ad\u200b-]+", "", text).replace("\u2019", "'")
+
+
+def check_pdf_labels(model, base: Path, tmp_path: Path) -> None:
+    profile = tmp_path / "lo-profile"
+    for lang in model.languages:
+        docs = [docx_path(base, lang, f) for f in model.forms]
+        pdfs = convert(docs, "pdf", tmp_path / "pdf" / lang, profile)
+        for form, pdf in zip(model.forms, pdfs):
+            reader = PdfReader(str(pdf))
+            assert len(reader.pages) >= 1
+            text = squash(" ".join(page.extract_text() or "" for page in reader.pages))
+            missing = [l for l in labels(form, lang) if squash(l) not in text]
+            assert not missing, f"{lang}/{form.id}.pdf lacks {missing}"
+            assert squash(model.programme.organisation.name[lang]) in text
+
+
+# -- Word is strict about the order of property elements ------------------------------
+
+SCHEMA_ORDER = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+           "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+           "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+           "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
+           "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl "
+           "cs em lang eastAsianLayout specVanish oMath",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing "
+             "tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription",
+    "sdtPr": "rPr alias tag id lock placeholder temporary showingPlcHdr dataBinding label tabIndex docPartObj "
+             "docPartList equation comboBox date dropDownList picture richText text citation group bibliography",
+    "sdt": "sdtPr sdtEndPr sdtContent",
+}
+
+
+def check_order(root, where: str) -> None:
+    for name, seq in SCHEMA_ORDER.items():
+        order = seq.split()
+        for node in root.iter(W + name):
+            ranks = [order.index(c.tag.split("}")[1]) for c in node if c.tag.startswith(W) and c.tag.split("}")[1] in order]
+            unknown = [c.tag for c in node if c.tag.startswith(W) and c.tag.split("}")[1] not in order]
+            assert not unknown, f"{where}: unexpected {unknown} in w:{name}"
+            assert ranks == sorted(ranks), f"{where}: children of w:{name} out of order: {[c.tag.split('}')[1] for c in node]}"
+
+
+def test_property_elements_in_schema_order(sample):
+    model, out = sample
+    for lang, form, path in all_docs(model, out):
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if name.startswith("word/") and name.endswith(".xml"):
+                    from lxml import etree
+                    check_order(etree.fromstring(zf.read(name)), f"{lang}/{form.id}:{name}")

@@ -1,0 +1,338 @@
+"""Reading filled forms back (issue 4): `dyade.readback.read_form` turns a
+filled DOCX into {field id: value}, also after LibreOffice re-saved it, and
+refuses hostile files with UnreadableForm instead of crashing."""
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dyade import layout
+from dyade import model as m
+from dyade.readback import UnreadableForm, read_form
+from docx_helpers import build_docx, convert, fill, make_sample_project
+from test_docx import expected_controls
+
+# -- what read_form should answer, written from the issue's rules ------------------
+
+
+def empty_answers(form) -> dict:
+    out = {}
+    empty = {m.TextField: "", m.LongTextField: "", m.DateField: None, m.ChoiceField: None, m.RatingField: None,
+             m.CheckboxField: False}
+    for f in form.input_fields():
+        if isinstance(f, m.ChecklistField):
+            out[f.id] = {i.value: False for i in f.items}
+        elif isinstance(f, m.TableField):
+            out[f.id] = [{c.id: empty[type(c)] for c in f.columns} for _ in range(f.rows)]
+        elif isinstance(f, m.SignatureField):
+            out[f"{f.id}-name"], out[f"{f.id}-date"] = "", None
+        else:
+            out[f.id] = empty[type(f)]
+    return out
+
+
+def answers(form, filled: dict) -> dict:
+    """read_form's expected answer once the controls in `filled` (by tag) are filled."""
+    out = empty_answers(form)
+    for tag, value in filled.items():
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if tag in out:
+            out[tag] = value
+            continue
+        field_id, _, rest = tag.partition(".")
+        if isinstance(out.get(field_id), dict):
+            out[field_id][rest] = value
+        else:
+            row, _, col = rest.partition(".")
+            out[field_id][int(row) - 1][col] = value
+    return out
+
+
+def sample_values(form, model, lang, *, multiline=True, every=1) -> dict:
+    """A value for every `every`-th control: texts, dates, last options, ticks."""
+    values = {}
+    for i, (tag, kind, _, f) in enumerate(expected_controls(form, model, lang)):
+        if i % every:
+            continue
+        if kind == "text":
+            values[tag] = f"Réponse {i} ({lang})"
+        elif kind == "multiline":
+            values[tag] = f"Première ligne {i}\nSecond line {i}" if multiline else f"Réponse longue {i}"
+        elif kind == "date":
+            values[tag] = dt.date(2026, 9, 1) + dt.timedelta(days=i)
+        elif kind == "dropdown":
+            values[tag] = f.scale if isinstance(f, m.RatingField) else f.options[-1].value
+        elif kind == "checkbox":
+            values[tag] = i % 2 == 0
+    return values
+
+
+def months(model, lang):
+    return model.ui("month_names", lang).split()
+
+
+# -- fixtures -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    root = make_sample_project(tmp_path_factory.mktemp("readback") / "project")
+    out = root / "out"
+    model = build_docx(root, out)
+    return model, out
+
+
+def form_path(base, lang, form):
+    return base / "dist" / lang / layout.form_docx(form)
+
+
+# -- filled as Word writes ------------------------------------------------------------
+
+def test_untouched_form_reads_as_empty(sample):
+    model, out = sample
+    form = model.forms[0]
+    for lang in model.languages:
+        path = form_path(out, lang, form)
+        assert read_form(path) == empty_answers(form)
+        assert read_form(path, form) == empty_answers(form)
+
+
+def test_sample_values_by_hand(sample, tmp_path):
+    """Every value type, spelled out."""
+    model, out = sample
+    form = model.forms[0]
+    filled = fill(form_path(out, "fr", form), tmp_path / "filled.docx", {
+        "name": "Jeanne Tremblay", "goals": "Mieux déléguer\net planifier", "started": "2026-09-15",
+        "pace": "monthly", "confidence": 4, "agree": True, "topics.staff": True, "topics.parents": True,
+        "meetings.1.date": "2026-10-01", "meetings.1.useful": 3, "meetings.2.topic": "Budget",
+        "meetings.2.done": True, "meetings.3.mode": "online", "mentee-sign-name": "J. Tremblay",
+        "mentee-sign-date": "2026-11-30"}, months(model, "fr"))
+    expected = {
+        "name": "Jeanne Tremblay", "role": "", "started": "2026-09-15", "goals": "Mieux déléguer\net planifier",
+        "pace": "monthly", "confidence": 4, "energy": None, "agree": True,
+        "topics": {"budget": False, "staff": True, "parents": True},
+        "meetings": [
+            {"date": "2026-10-01", "topic": "", "notes": "", "mode": None, "useful": 3, "done": False},
+            {"date": None, "topic": "Budget", "notes": "", "mode": None, "useful": None, "done": True},
+            {"date": None, "topic": "", "notes": "", "mode": "online", "useful": None, "done": False},
+        ],
+        "mentee-sign-name": "J. Tremblay", "mentee-sign-date": "2026-11-30",
+    }
+    assert read_form(filled) == expected
+    assert read_form(filled, form) == expected
+    assert read_form(filled, model) == expected
+    assert read_form(filled, form=form) == expected
+
+
+def test_sample_every_control_in_every_language(sample, tmp_path):
+    model, out = sample
+    form = model.forms[0]
+    for lang in model.languages:
+        for every in (1, 3):
+            values = sample_values(form, model, lang, every=every)
+            filled = fill(form_path(out, lang, form), tmp_path / f"{lang}-{every}.docx", values, months(model, lang))
+            assert read_form(filled) == answers(form, values)
+            assert read_form(filled, form) == answers(form, values)
+
+
+def test_bundled_forms_read_back(built, model, tmp_path):
+    for lang in model.languages:
+        for form in model.forms:
+            values = sample_values(form, model, lang)
+            path = built / "dist" / lang / layout.form_docx(form)
+            filled = fill(path, tmp_path / f"{lang}-{form.id}.docx", values, months(model, lang))
+            assert read_form(filled) == answers(form, values), f"{lang}/{form.id}"
+            assert read_form(filled, model) == answers(form, values), f"{lang}/{form.id}"
+            assert read_form(path) == empty_answers(form), f"{lang}/{form.id} (empty)"
+
+
+def test_date_typed_rather_than_picked(sample, tmp_path):
+    """Word keeps typed text when it cannot set w:fullDate; the reader parses it."""
+    from lxml import etree
+    from docx_helpers import W
+    model, out = sample
+    form = model.forms[0]
+    for lang, text in (("fr", "1er mars 2027"), ("en", "March 1, 2027")):
+        filled = fill(form_path(out, lang, form), tmp_path / f"{lang}.docx", {"started": "2027-03-01"}, months(model, lang))
+        with zipfile.ZipFile(filled) as zf:
+            items = [(i, zf.read(i.filename)) for i in zf.infolist()]
+        rewritten = tmp_path / f"{lang}-typed.docx"
+        with zipfile.ZipFile(rewritten, "w") as zf:
+            for info, data in items:
+                if info.filename == "word/document.xml":
+                    root = etree.fromstring(data)
+                    for sdt in root.iter(W + "sdt"):
+                        if sdt.find(f"{W}sdtPr/{W}tag").get(W + "val") == "started":
+                            del sdt.find(f"{W}sdtPr/{W}date").attrib[W + "fullDate"]
+                            sdt.find(f".//{W}sdtContent//{W}t").text = text
+                    data = etree.tostring(root)
+                zf.writestr(info, data)
+        assert read_form(rewritten)["started"] == "2027-03-01"
+
+
+# -- after LibreOffice re-saved the file ---------------------------------------------
+
+def test_sample_survives_libreoffice_round_trip(sample, tmp_path):
+    model, out = sample
+    form = model.forms[0]
+    filled, values = [], {}
+    for lang in model.languages:
+        # LibreOffice 7.4 drops line breaks inside plain-text controls: single lines here.
+        values[lang] = sample_values(form, model, lang, multiline=False, every=1 if lang == "fr" else 2)
+        filled.append(fill(form_path(out, lang, form), tmp_path / f"{lang}.docx", values[lang], months(model, lang)))
+    resaved = convert(filled, "docx", tmp_path / "lo", tmp_path / "profile")
+    for lang, path in zip(model.languages, resaved):
+        assert read_form(path, form) == answers(form, values[lang]), lang
+        assert read_form(path, model) == answers(form, values[lang]), lang
+
+
+def test_untouched_form_after_libreoffice_reads_as_empty(sample, tmp_path):
+    model, out = sample
+    form = model.forms[0]
+    # The two languages share a file name: convert them one at a time.
+    for lang in model.languages:
+        (path,) = convert([form_path(out, lang, form)], "docx", tmp_path / f"lo-{lang}", tmp_path / "profile")
+        assert read_form(path, form) == empty_answers(form), lang
+        assert read_form(path, model) == empty_answers(form), lang
+
+
+def test_without_tags_or_form_the_reader_says_what_to_do(sample, tmp_path):
+    model, out = sample
+    form = model.forms[0]
+    filled = fill(form_path(out, "en", form), tmp_path / "en.docx", {"name": "Ann"}, months(model, "en"))
+    (path,) = convert([filled], "docx", tmp_path / "lo", tmp_path / "profile")
+    try:
+        answer = read_form(path)
+    except UnreadableForm as exc:
+        assert "read_form(path, form)" in str(exc)
+    else:  # a LibreOffice that keeps tags is fine too
+        assert answer["name"] == "Ann"
+    assert read_form(path, form)["name"] == "Ann"
+
+
+def test_bundled_forms_survive_libreoffice_round_trip(built, model, tmp_path):
+    for lang in model.languages:
+        filled, expected = [], {}
+        for form in model.forms:
+            values = sample_values(form, model, lang, multiline=False, every=1 if lang == "fr" else 2)
+            path = built / "dist" / lang / layout.form_docx(form)
+            (tmp_path / lang).mkdir(exist_ok=True)
+            filled.append(fill(path, tmp_path / lang / f"{form.id}.docx", values, months(model, lang)))
+            expected[form.id] = answers(form, values)
+        resaved = convert(filled, "docx", tmp_path / f"lo-{lang}", tmp_path / "profile")
+        for form, path in zip(model.forms, resaved):
+            assert read_form(path, form) == expected[form.id], f"{lang}/{form.id}"
+            assert read_form(path, model) == expected[form.id], f"{lang}/{form.id} (form recognised from the file)"
+        # With nothing but the file, the reader falls back on the programme's own forms.
+        assert read_form(resaved[0]) == expected[model.forms[0].id], f"{lang}/{model.forms[0].id} (no form given)"
+
+
+# -- hostile or broken files -------------------------------------------------------------
+
+def _docx_bytes(sample) -> dict[str, bytes]:
+    model, out = sample
+    with zipfile.ZipFile(form_path(out, "en", model.forms[0])) as zf:
+        return {i.filename: zf.read(i.filename) for i in zf.infolist()}
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def refused(path: Path, *words: str) -> str:
+    with pytest.raises(UnreadableForm) as info:
+        read_form(path)
+    message = str(info.value)
+    assert "Traceback" not in message and message.strip()
+    for word in words:
+        assert word.lower() in message.lower(), message
+    return message
+
+
+def test_dtd_is_refused(sample, tmp_path):
+    members = _docx_bytes(sample)
+    doc = members["word/document.xml"]
+    body = doc.split(b"?>", 1)[1]
+    members["word/document.xml"] = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                                    b'<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>' + body)
+    refused(_zip(tmp_path / "dtd.docx", members), "DTD")
+
+
+def test_billion_laughs_is_refused(sample, tmp_path):
+    members = _docx_bytes(sample)
+    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10 if i else "lol"}">' for i in range(10))
+    members["word/document.xml"] = (f'<?xml version="1.0"?><!DOCTYPE d [{lol}]><d>&l9;</d>').encode()
+    refused(_zip(tmp_path / "lol.docx", members), "DTD")
+
+
+def test_utf16_dtd_is_refused(sample, tmp_path):
+    members = _docx_bytes(sample)
+    members["word/document.xml"] = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "b">]><d>&a;</d>'.encode("utf-16")
+    refused(_zip(tmp_path / "utf16.docx", members), "DTD")
+
+
+def test_zip_bomb_is_refused(sample, tmp_path):
+    members = _docx_bytes(sample)
+    members["word/document.xml"] = members["word/document.xml"] + b" " * 30_000_000
+    refused(_zip(tmp_path / "bomb.docx", members), "compressed")
+
+
+def test_huge_member_is_refused(sample, tmp_path):
+    members = _docx_bytes(sample)
+    members["word/media/huge.bin"] = b"\0" * 45_000_000
+    refused(_zip(tmp_path / "huge.docx", members), "too large")
+
+
+def test_too_many_members_is_refused(sample, tmp_path):
+    members = _docx_bytes(sample)
+    for i in range(1500):
+        members[f"customXml/item{i}.xml"] = b"<a/>"
+    refused(_zip(tmp_path / "many.docx", members), "files", "limit")
+
+
+@pytest.mark.parametrize("content", [b"", b"hello, I am not a zip", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+                                     b"PK\x03\x04" + b"\0" * 100])
+def test_not_a_zip_is_refused(tmp_path, content):
+    path = tmp_path / "form.docx"
+    path.write_bytes(content)
+    refused(path, "form.docx")
+
+
+def test_truncated_zip_is_refused(sample, tmp_path):
+    model, out = sample
+    data = form_path(out, "en", model.forms[0]).read_bytes()
+    path = tmp_path / "cut.docx"
+    path.write_bytes(data[: len(data) // 2])
+    refused(path, "cut.docx")
+
+
+def test_zip_without_document_is_refused(tmp_path):
+    refused(_zip(tmp_path / "other.docx", {"hello.txt": b"hi"}), "not a Word document")
+
+
+def test_malformed_xml_is_refused(sample, tmp_path):
+    members = _docx_bytes(sample)
+    members["word/document.xml"] = members["word/document.xml"][:-200]
+    refused(_zip(tmp_path / "bad.docx", members), "XML")
+
+
+def test_missing_file_is_refused(tmp_path):
+    refused(tmp_path / "nowhere.docx", "nowhere.docx")
+
+
+def test_unrelated_document(tmp_path, sample):
+    import docx
+    model, _ = sample
+    path = tmp_path / "letter.docx"
+    document = docx.Document()
+    document.add_paragraph("Dear coordinator, here is a letter, not a form.")
+    document.save(str(path))
+    assert read_form(path) == {}
+    with pytest.raises(UnreadableForm):
+        read_form(path, model)

@@ -1,0 +1,885 @@
+"""PDF handouts: the guide, printable blank forms, annexes, workshop sheets,
+flashcards and the trainer pack, for each language, in `dist/<lang>/`.
+
+How it works:
+- Every Markdown text the documents need is converted by pandoc in one batch
+  (Markdown → pandoc AST → typst markup).  Between the two steps the AST is
+  adjusted: cross-references become `xref(...)` calls that the typst side
+  turns into internal links when the target is in the document, images
+  become their alt text, raw code and identifiers from authors are dropped,
+  and French texts get their spacing rules.
+- Plain texts (titles, labels, interface strings) never become typst
+  markup: they go into a JSON file per document, read by the template with
+  `json()`, so `#set`, `$` or `*` typed by an author are printed as typed.
+- The templates in `templates/pdf/` are copied with the data into a private
+  temporary folder that is typst's root, so no file outside it can be read.
+- Each PDF is compiled in-process by the `typst` package, declaring PDF/A-2b
+  and PDF/UA-1, with a fixed creation date: the same sources give the same
+  bytes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .. import layout
+from .. import model as m
+from ..errors import BuildError
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
+TEMPLATE_FILES = ("lib.typ", "docs.typ")
+PDF_STANDARDS = ["a-2b", "ua-1"]
+MAX_ANSWER_CHARS = 750  # about what a flashcard holds in its smallest type
+CACHE_DIR = ".dyade-cache"  # relative to the project folder (ignored by git)
+NNBSP = "\u202f"  # narrow no-break space
+
+# pandoc's Markdown without what could smuggle typst code or surprise an
+# author: raw HTML/TeX/typst, math, citations, metadata blocks.
+MARKDOWN_FORMAT = "markdown" + "".join("-" + ext for ext in (
+    "raw_html", "raw_tex", "raw_attribute", "tex_math_dollars", "tex_math_single_backslash",
+    "tex_math_double_backslash", "citations", "auto_identifiers", "native_divs", "native_spans",
+    "fenced_divs", "implicit_figures", "yaml_metadata_block", "pandoc_title_block", "latex_macros"))
+REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([a-z0-9-]*)(?:#([a-z0-9-]+))?$")
+MARKER = "DYADEFRAGMENT{:06d}END"
+MARKER_RE = re.compile(r"^DYADEFRAGMENT(\d{6})END$", re.M)
+
+
+# ---------------------------------------------------------------------------
+# Typography
+
+
+def french_spacing(text: str) -> str:
+    """Narrow no-break spaces before ; : ! ? », after «.
+
+    Spaces the author typed are replaced; missing ones are added after a
+    word only, so URLs (https://, ?query), times (10:30) and e-mail
+    addresses are left alone.
+    """
+    text = re.sub(r"(?<=\S)[ \u00a0\t]+(?=[;:!?»])", NNBSP, text)
+    text = re.sub(r"«[ \u00a0\t]+", "«" + NNBSP, text)
+    text = re.sub(r"«(?=[^\s])", "«" + NNBSP, text)
+    text = re.sub(r"(?<=[^\s«])»", NNBSP + "»", text)
+    text = re.sub(r"(?<=[\w)\]”’»])(?<!_)([;!?]+)(?=\s|$|[)\]»”’.,…])", NNBSP + r"\1", text)
+    text = re.sub(r"(?<=[^\W\d_])(:)(?=\s|$)", NNBSP + r"\1", text)
+    return text
+
+
+def typographic(text: str, lang: str) -> str:
+    """A plain text as it is printed: curly apostrophes, and in French the
+    spacing rules.  Nothing else changes."""
+    text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+    if lang == "fr":
+        text = french_spacing(text)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Markdown: pandoc, batched
+
+
+def label_for(kind: str, ident: str, anchor: str | None = None) -> str:
+    """The typst label of a cross-reference target."""
+    if kind in ("home", "flashcards"):
+        return kind
+    if kind == "chapter" and anchor:
+        return f"section-{ident}-{anchor}"
+    return f"{kind}-{ident}"
+
+
+class MarkdownBatch:
+    """Collects the Markdown texts of every document, converts them with two
+    pandoc runs, and hands out typst markup by key."""
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, str], str] = {}
+        self.texts: list[tuple[str, str]] = []  # (lang, markdown), index = key number
+        self.typst: dict[str, str] = {}
+
+    def add(self, text: m.Markdown | None, lang: str) -> str | None:
+        if text is None:
+            return None
+        source = text[lang]
+        found = self.keys.get((lang, source))
+        if found is None:
+            found = f"m{len(self.texts)}"
+            self.keys[(lang, source)] = found
+            self.texts.append((lang, source))
+        return found
+
+    def convert(self, workers: int = 2, cache_dir: Path | None = None) -> None:
+        """Convert every text; the texts are split into `workers` batches
+        converted side by side (pandoc runs in its own process).  With a
+        `cache_dir`, texts converted by an earlier build are reused."""
+        if not self.texts:
+            return
+        cache = _Cache(cache_dir)
+        todo = []
+        for i, (lang, src) in enumerate(self.texts):
+            hit = cache.get(lang, src)
+            if hit is None:
+                todo.append(i)
+            else:
+                self.typst[f"m{i}"] = hit
+        sizes = {i: len(self.texts[i][1]) for i in todo}
+        chunks: list[list[int]] = [[] for _ in range(max(1, min(workers, len(todo))))]
+        loads = [0] * len(chunks)
+        for i in sorted(todo, key=lambda i: -sizes[i]):
+            k = loads.index(min(loads))
+            chunks[k].append(i)
+            loads[k] += sizes[i] + 200
+        try:
+            with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+                for result in pool.map(self._convert_chunk, [sorted(c) for c in chunks if c]):
+                    self.typst.update(result)
+        except (OSError, RuntimeError) as exc:
+            raise BuildError(f"pandoc could not convert the Markdown texts: {exc}") from exc
+        for i, (lang, src) in enumerate(self.texts):
+            cache.put(lang, src, self.typst[f"m{i}"])
+        cache.save()
+
+    def _convert_chunk(self, indices: list[int]) -> dict[str, str]:
+        import pypandoc
+
+        api, blocks = self._parse(indices)
+        merged = []
+        for i in indices:
+            merged.append(_marker_para(i))
+            merged.extend(_transform_blocks(blocks[i], self.texts[i][0]))
+        doc = {"pandoc-api-version": api, "meta": {}, "blocks": merged}
+        out = pypandoc.convert_text(json.dumps(doc), "typst", format="json", extra_args=["--wrap=none"])
+        parts = MARKER_RE.split(out)
+        # parts = [before, "000003", text3, "000007", text7, ...]
+        found = {int(parts[k]): parts[k + 1].strip("\n") for k in range(1, len(parts) - 1, 2)}
+        if sorted(found) != indices:
+            raise BuildError("pandoc's output could not be split back into texts (a text contains a marker line)")
+        return {f"m{i}": found[i] for i in indices}
+
+    def _parse(self, indices: list[int]) -> tuple[list, dict[int, list]]:
+        """Markdown → pandoc AST blocks, per text.  Texts are joined with
+        marker paragraphs; a text that swallows the next marker (an unclosed
+        code fence) is parsed again on its own."""
+        import pypandoc
+
+        joined = "\n\n".join(MARKER.format(i) + "\n\n" + self.texts[i][1] for i in indices)
+        ast = json.loads(pypandoc.convert_text(joined, "json", format=MARKDOWN_FORMAT))
+        result: dict[int, list] = {}
+        current = None
+        for block in ast["blocks"]:
+            n = _marker_of(block)
+            if n is not None and n in indices and n not in result:
+                current = n
+                result[n] = []
+            elif current is not None:
+                result[current].append(block)
+        missing = [i for i in indices if i not in result]
+        suspects = set(missing) | {indices[indices.index(i) - 1] for i in missing if indices.index(i) > 0}
+        for i in sorted(suspects):
+            alone = json.loads(pypandoc.convert_text(self.texts[i][1], "json", format=MARKDOWN_FORMAT))
+            result[i] = alone["blocks"]
+        return ast["pandoc-api-version"], result
+
+
+class _Cache:
+    """Markdown → typst conversions from earlier builds, in
+    `.dyade-cache/pdf-markdown.json`.  Entries are keyed by the text, its
+    language, pandoc's version and this module's source, so a change to
+    any of them converts again.  Only the entries of the last build are kept;
+    a missing or unreadable cache is simply rebuilt."""
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / "pdf-markdown.json" if folder else None
+        self.old: dict[str, str] = {}
+        self.new: dict[str, str] = {}
+        if self.path is None:
+            return
+        try:
+            import pypandoc
+            self.salt = f"{pypandoc.get_pandoc_version()}\0{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+        except (OSError, RuntimeError):
+            self.path = None
+            return
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+                self.old = data
+        except (OSError, ValueError):
+            pass
+
+    def key(self, lang: str, src: str) -> str:
+        return hashlib.sha256(f"{self.salt}\0{lang}\0{src}".encode("utf-8")).hexdigest()
+
+    def get(self, lang: str, src: str) -> str | None:
+        return self.old.get(self.key(lang, src)) if self.path else None
+
+    def put(self, lang: str, src: str, code: str) -> None:
+        if self.path:
+            self.new[self.key(lang, src)] = code
+
+    def save(self) -> None:
+        if self.path is None or self.new == self.old:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.new, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # the cache only saves time
+
+
+def _marker_para(i: int) -> dict:
+    return {"t": "Para", "c": [{"t": "Str", "c": MARKER.format(i)}]}
+
+
+def _marker_of(block) -> int | None:
+    if block.get("t") == "Para" and len(block["c"]) == 1 and block["c"][0].get("t") == "Str":
+        match = MARKER_RE.match(block["c"][0]["c"])
+        if match:
+            return int(match.group(1))
+    return None
+
+
+# Elements whose first content item is an Attr (identifier, classes, attributes).
+_ATTR_FIRST = {"Code", "CodeBlock", "Div", "Span", "Link", "Image", "Table", "Figure"}
+
+
+def _transform_blocks(blocks: list, lang: str) -> list:
+    return [b for block in blocks for b in _transform_block(block, lang)]
+
+
+CHECK_MARKS = ("☐", "□", "❑")
+TICK_LIST_OPEN = "#[#set list(marker: box(width: 3.6mm, height: 3.6mm, stroke: 0.7pt, baseline: 0.1em))"
+
+
+def _transform_block(block: dict, lang: str) -> list:
+    t = block.get("t")
+    if t == "RawBlock":
+        return []
+    if t == "Header":
+        level, _attr, inlines = block["c"]
+        return [{"t": "Header", "c": [max(1, level - 2), ["", [], []], _transform_inlines(inlines, lang)]}]
+    if t == "BulletList" and block["c"] and all(_starts_with_box(item) for item in block["c"]):
+        # "- ☐ item" lists print as lists of tick boxes.
+        items = [_strip_box(item) for item in block["c"]]
+        return [{"t": "RawBlock", "c": ["typst", TICK_LIST_OPEN]},
+                _walk({"t": "BulletList", "c": items}, lang),
+                {"t": "RawBlock", "c": ["typst", "]"]}]
+    return [_walk(block, lang)]
+
+
+def _starts_with_box(item: list) -> bool:
+    if not item or item[0].get("t") not in ("Plain", "Para") or not item[0]["c"]:
+        return False
+    first = item[0]["c"][0]
+    return first.get("t") == "Str" and first["c"].startswith(CHECK_MARKS)
+
+
+def _strip_box(item: list) -> list:
+    head = dict(item[0])
+    inlines = list(head["c"])
+    rest = inlines[0]["c"][1:]
+    if rest:
+        inlines[0] = {"t": "Str", "c": rest}
+    else:
+        inlines = inlines[1:]
+        if inlines and inlines[0].get("t") in ("Space", "SoftBreak"):
+            inlines = inlines[1:]
+    head["c"] = inlines
+    return [head] + item[1:]
+
+
+def _walk(node, lang: str):
+    """Transform every inline list and block list inside `node`."""
+    if isinstance(node, list):
+        if node and all(isinstance(x, dict) and "t" in x for x in node):
+            if _is_inline(node[0]):
+                return _transform_inlines(node, lang)
+            return _transform_blocks(node, lang)
+        return [_walk(x, lang) for x in node]
+    if isinstance(node, dict) and "t" in node:
+        t, c = node["t"], node.get("c")
+        if t in _ATTR_FIRST and isinstance(c, list) and c and isinstance(c[0], list):
+            c = [["", c[0][1], c[0][2]]] + c[1:]
+        if t == "Header":
+            return _transform_block(node, lang)[0]
+        if c is None:
+            return node
+        return {"t": t, "c": _walk(c, lang)}
+    return node
+
+
+_INLINE_TYPES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps",
+                 "Quoted", "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link",
+                 "Image", "Note", "Span"}
+
+
+def _is_inline(node: dict) -> bool:
+    return node.get("t") in _INLINE_TYPES
+
+
+def _typst_string(text: str) -> str:
+    """`text` as a typst string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _raw(code: str) -> dict:
+    return {"t": "RawInline", "c": ["typst", code]}
+
+
+def _transform_inlines(inlines: list, lang: str) -> list:
+    out: list = []
+    for node in inlines:
+        t = node.get("t")
+        c = node.get("c")
+        if t == "RawInline":
+            continue
+        if t == "Math":
+            out.append({"t": "Str", "c": c[1]})
+        elif t == "Image":
+            out.extend(_transform_inlines(c[1], lang))  # its alt text
+        elif t == "Link":
+            target = c[2][0]
+            inner = _transform_inlines(c[1], lang)
+            match = REF_RE.match(target)
+            # Written as raw typst, ended by ";" so that text right after the
+            # link (".x", "(b)") cannot be read as part of the call.
+            if match:
+                out.append(_raw(f'#xref("{label_for(*match.groups())}")['))
+            else:
+                out.append(_raw(f"#link({_typst_string(target)})["))
+            out.extend(inner or [{"t": "Str", "c": target}])
+            out.append(_raw("];"))
+        elif t == "Quoted" and lang == "fr" and c[0]["t"] == "DoubleQuote":
+            out.append({"t": "Str", "c": "«" + NNBSP})
+            out.extend(_transform_inlines(c[1], lang))
+            out.append({"t": "Str", "c": NNBSP + "»"})
+        else:
+            out.append(_walk(node, lang))
+    if lang == "fr":
+        out = _space_runs(out)
+    return out
+
+
+def _space_runs(inlines: list) -> list:
+    """Apply the French spacing rules to each run of text (Str, Space,
+    SoftBreak) of an inline list; runs are separated by formatting."""
+    out: list = []
+    run: list = []
+
+    def flush(next_exists: bool) -> None:
+        if not run:
+            return
+        text = "".join(n["c"] if n["t"] == "Str" else (" " if n["t"] == "Space" else "\n") for n in run)
+        # A neighbouring element (bold, link...) counts as a word for the rules.
+        before, after = bool(out), next_exists
+        fixed = french_spacing(("a" if before else "") + text + ("a" if after else ""))
+        fixed = fixed[1 if before else 0: len(fixed) - (1 if after else 0)]
+        for piece in re.split(r"([ \n]+)", fixed):
+            if not piece:
+                continue
+            if piece.strip(" \n") == "":
+                out.append({"t": "SoftBreak"} if "\n" in piece else {"t": "Space"})
+            else:
+                out.append({"t": "Str", "c": piece})
+        run.clear()
+
+    for node in inlines:
+        if node.get("t") in ("Str", "Space", "SoftBreak"):
+            run.append(node)
+        else:
+            flush(True)
+            out.append(node)
+    flush(False)
+    return out
+
+
+def md_module(keys: list[str], batch: MarkdownBatch, labels: set[str]) -> str:
+    """A typst module holding the fragments `keys` as `md`, a dictionary of
+    content.  Cross-references become links when their target is one of
+    `labels` (the document's own), plain text otherwise."""
+    present = "".join(f'"{label}", ' for label in sorted(labels))
+    lines = ['#import "lib.typ": horizontalrule',
+             f"#let present = ({present})",
+             "#let xref(target, body) = if target in present { link(label(target), body) } else { body }",
+             "#let md = ("]
+    for key in keys:
+        lines.append(f'"{key}": [')
+        lines.append(batch.typst[key])
+        lines.append("],")
+    lines.append(")")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Documents
+
+
+@dataclasses.dataclass
+class Job:
+    lang: str
+    path: str          # relative to dist/<lang>/
+    function: str      # the typst function in docs.typ
+    data: dict
+    md_keys: list[str]
+
+
+PDF_UI_KEYS = ("form", "annex", "chapter", "forms", "annexes", "contents", "calendar", "purpose", "who_fills",
+               "when_filled", "name", "signature", "date", "objectives", "materials", "duration", "group_size",
+               "steps", "questions", "key_points", "question", "answer", "participant_sheet", "facilitator_sheet",
+               "coordinator", "pdf_workshop", "pdf_milestone", "pdf_date_hint", "pdf_facilitator_notes")
+
+
+def format_date(docs: "Documents", lang: str, date: dt.date) -> str:
+    """A date in words: "1er septembre 2026", "September 1, 2026"."""
+    months = [name.strip() for name in docs.raw_ui("pdf_months", lang).split(",")]
+    month = months[date.month - 1] if len(months) == 12 else f"{date.month:02d}"
+    day = docs.raw_ui("pdf_first_day", lang) if date.day == 1 else str(date.day)
+    return typographic(docs.raw_ui("pdf_date_format", lang).format(day=day, month=month, year=date.year), lang)
+
+
+class Documents:
+    """Turns the model into one Job per PDF (data + Markdown keys)."""
+
+    def __init__(self, model: m.Model, batch: MarkdownBatch):
+        self.model = model
+        self.batch = batch
+        prog = model.programme
+        self.logo_name = "logo" + Path(prog.organisation.logo).suffix.lower()
+        self.warnings: list[str] = []
+        self.warned: set = set()
+
+    # -- helpers -----------------------------------------------------------
+    def t(self, text: m.Text | None, lang: str) -> str | None:
+        return None if text is None else typographic(text[lang], lang)
+
+    def raw_ui(self, key: str, lang: str) -> str:
+        try:
+            return self.model.ui(key, lang)
+        except KeyError:
+            raise BuildError(f"templates/strings.yml has no {lang!r} text for {key!r}, which the PDF handouts need: "
+                             f"add it (the bundled templates/strings.yml has it)") from None
+
+    def ui(self, key: str, lang: str) -> str:
+        return typographic(self.raw_ui(key, lang), lang)
+
+    def with_colon(self, key: str, lang: str) -> str:
+        return typographic(self.raw_ui(key, lang) + self.raw_ui("pdf_colon", lang), lang)
+
+    def md(self, text: m.Markdown | None, lang: str, keys: list[str]) -> str | None:
+        key = self.batch.add(text, lang)
+        if key is not None and key not in keys:
+            keys.append(key)
+        return key
+
+    def ui_block(self, lang: str) -> dict:
+        ui = {key.removeprefix("pdf_").replace("_", "-"): self.ui(key, lang) for key in PDF_UI_KEYS}
+        ui["see-also"] = self.with_colon("see_also", lang)
+        ui["forms-due"] = self.with_colon("forms", lang)
+        ui["list-sep"] = typographic("a; a", lang)[1:-1]
+        ui["colon"] = typographic("a" + self.raw_ui("pdf_colon", lang), lang)[1:]
+        return ui
+
+    def doc_block(self, lang: str, title: str, footer: str, cover: bool = False) -> dict:
+        prog = self.model.programme
+        org = self.t(prog.organisation.name, lang)
+        page = self.raw_ui("page_x_of_y", lang)
+        return {
+            "lang": lang,
+            "title": title,
+            "author": org,
+            "keywords": [self.t(prog.title, lang), self.t(prog.organisation.short_name, lang)],
+            "paper": "a4" if prog.page_size == "a4" else "us-letter",
+            "primary": prog.colours.primary,
+            "accent": prog.colours.accent,
+            "tint": _tint(prog.colours.primary),
+            "logo": self.logo_name,
+            "logo-alt": self.t(prog.organisation.logo_alt, lang),
+            "programme": self.t(prog.title, lang),
+            "header": self.t(prog.title, lang),
+            "header-right": self.t(prog.organisation.short_name, lang),
+            "footer": footer,
+            "cover": cover,
+            "page-parts": [p for p in re.split(r"(\{page\}|\{pages\})", typographic(page, lang)) if p],
+        }
+
+    def numbered(self, kind: str, number: int, title: m.Text, lang: str) -> str:
+        return f"{self.ui(kind, lang)} {number} — {self.t(title, lang)}"
+
+    def dates(self, lang: str) -> str:
+        prog = self.model.programme
+        return f"{format_date(self, lang, prog.start)} – {format_date(self, lang, prog.end)}"
+
+    def ref(self, ref: str, lang: str) -> dict:
+        """A `kind:id` reference as {label, text} for the templates."""
+        kind, ident, anchor = REF_RE.match(ref).groups()
+        model = self.model
+        if kind == "flashcards":
+            text = self.t(model.flashcards.title, lang) if model.flashcards else self.ui("flashcards", lang)
+        elif kind == "home":
+            text = self.ui("home", lang)
+        else:
+            item = model.find(kind, ident)
+            if kind == "form":
+                text = self.numbered("form", item.number, item.title, lang)
+            elif kind == "annex":
+                text = self.numbered("annex", item.number, item.title, lang)
+            elif kind == "glossary":
+                text = self.t(item.term, lang)
+            elif kind == "chapter" and anchor:
+                section = next(s for s in item.sections if s.id == anchor)
+                text = f"{self.t(item.title, lang)} — {self.t(section.title, lang)}"
+            else:
+                text = self.t(item.title, lang)
+        return {"ref": True, "anchor": label_for(kind, ident, anchor), "text": text, "linked": False}
+
+    # -- forms -------------------------------------------------------------
+    def field(self, f, lang: str, keys: list[str]) -> dict:
+        tint = _tint(self.model.programme.colours.primary)
+        if isinstance(f, m.Heading):
+            return {"type": "heading", "text": self.t(f.text, lang)}
+        if isinstance(f, m.Instructions):
+            return {"type": "instructions", "md": self.md(f.text, lang, keys), "tint": tint}
+        data = {"type": f.type, "id": f.id, "label": self.t(f.label, lang), "help": self.t(f.help, lang)}
+        if isinstance(f, m.LongTextField):
+            data["lines"] = f.lines
+        elif isinstance(f, m.ChoiceField):
+            data["options"] = [self.t(o.label, lang) for o in f.options]
+            # In a table cell, long option labels become lettered boxes with a legend.
+            long = len(f.options) > 4 or max(len(o) for o in data["options"]) > 16
+            data["codes"] = [chr(ord("A") + i) for i in range(len(f.options))] if long else None
+        elif isinstance(f, m.RatingField):
+            data.update(scale=f.scale, low=self.t(f.low, lang), high=self.t(f.high, lang))
+        elif isinstance(f, m.ChecklistField):
+            data["items"] = [self.t(o.label, lang) for o in f.items]
+        elif isinstance(f, m.TableField):
+            columns = [self.field(c, lang, keys) for c in f.columns]
+            data.update(rows=f.rows, tint=tint, columns=columns, landscape=_table_width(columns) > 11)
+        return data
+
+    def form(self, form: m.Form, lang: str, keys: list[str]) -> dict:
+        return {
+            "heading": self.numbered("form", form.number, form.title, lang),
+            "anchor": label_for("form", form.id),
+            "purpose": self.md(form.purpose, lang, keys),
+            "who": self.t(form.who, lang),
+            "when": self.t(form.when, lang),
+            "tint": _tint(self.model.programme.colours.primary),
+            "items": [self.field(f, lang, keys) for f in form.fields],
+        }
+
+    def annex(self, annex: m.Annex, lang: str, keys: list[str]) -> dict:
+        return {
+            "heading": self.numbered("annex", annex.number, annex.title, lang),
+            "anchor": label_for("annex", annex.id),
+            "summary": self.t(annex.summary, lang),
+            "body": self.md(annex.body, lang, keys),
+            "items": [self.field(f, lang, keys) for f in annex.fields],
+        }
+
+    def workshop(self, w: m.Workshop, lang: str, keys: list[str]) -> dict:
+        prog = self.model.programme
+        minutes = self.ui("minutes", lang)
+        steps, start = [], 0
+        for s in w.steps:
+            end = start + s.minutes
+            steps.append({
+                "title": self.t(s.title, lang),
+                "minutes": f"{s.minutes} {minutes}",
+                "time": f"{start // 60}:{start % 60:02d}–{end // 60}:{end % 60:02d}",
+                "participant": self.md(s.participant, lang, keys),
+                "facilitator": self.md(s.facilitator, lang, keys),
+                "questions": [self.t(q, lang) for q in s.questions],
+                "key-points": [self.t(k, lang) for k in s.key_points],
+            })
+            start = end
+        return {
+            "title": self.t(w.title, lang),
+            "anchor": label_for("workshop", w.id),
+            "summary": self.md(w.summary, lang, keys),
+            "duration": f"{w.duration_minutes} {minutes}",
+            "group-size": self.t(w.group_size, lang),
+            "objectives": [self.t(o, lang) for o in w.objectives],
+            "materials": [self.t(o, lang) for o in w.materials],
+            "notes": self.md(w.facilitator_notes, lang, keys),
+            "steps": steps,
+            "tint": _tint(prog.colours.primary),
+            "primary": prog.colours.primary,
+            "accent": prog.colours.accent,
+        }
+
+    def flashcards(self, lang: str, keys: list[str]) -> dict:
+        fc = self.model.flashcards
+        for card in fc.cards:
+            if len(card.answer[lang]) > MAX_ANSWER_CHARS and (card.id, lang) not in self.warned:
+                self.warned.add((card.id, lang))
+                self.warnings.append(f"{card.answer.value_pos.get(lang) or card.pos}: the {lang!r} answer of flashcard "
+                                     f"{card.id!r} is long ({len(card.answer[lang])} characters); it prints in very "
+                                     f"small type and may be cut off: shorten it")
+        return {
+            "anchor": label_for("flashcards", ""),
+            "title": self.t(fc.title, lang),
+            "intro": self.md(fc.intro, lang, keys),
+            "how-to-print": self.ui("pdf_flashcards_print", lang),
+            "footer": self.t(fc.title, lang),
+            "cards": [{"n": i + 1, "question": self.t(c.question, lang), "answer": self.md(c.answer, lang, keys)}
+                      for i, c in enumerate(fc.cards)],
+        }
+
+    def sheet_title(self, w: m.Workshop, variant: str, lang: str) -> str:
+        return f"{self.t(w.title, lang)} — {self.ui(variant + '_sheet', lang)}"
+
+    # -- the documents -----------------------------------------------------
+    def guide(self, lang: str) -> Job:
+        model, prog = self.model, self.model.programme
+        keys: list[str] = []
+        title = f"{self.t(prog.title, lang)} — {self.ui('guide', lang)}"
+        coord = prog.coordinator
+        data = {
+            "doc": self.doc_block(lang, title, self.t(prog.organisation.name, lang), cover=True),
+            "ui": self.ui_block(lang),
+            "cover": {
+                "kind": self.ui("guide", lang),
+                "title": self.t(prog.title, lang),
+                "dates": self.dates(lang),
+                "lines": [_capitalised(self.t(prog.duration, lang)),
+                          f"{self.with_colon('coordinator', lang)} {coord.name}, {self.t(coord.title, lang)}"]
+                         + ([prog.organisation.website] if prog.organisation.website else []),
+            },
+            "home": {
+                "anchor": label_for("home", ""),
+                "title": self.ui("pdf_intro_title", lang),
+                "intro": self.md(model.home.intro, lang, keys),
+                "audience-title": self.ui("pdf_audience_title", lang),
+                "audience": self.md(model.home.audience, lang, keys),
+                "start-title": self.ui("pdf_getting_started_title", lang),
+                "start": self.md(model.home.getting_started, lang, keys),
+                "coordinator": [coord.name, self.t(coord.title, lang), coord.email] + ([coord.phone] if coord.phone else []),
+            },
+            "calendar": [{
+                "date": format_date(self, lang, ms.date),
+                "title": self.t(ms.title, lang),
+                "description": self.md(ms.description, lang, keys),
+                "forms": [self.ref(r, lang) for r in ms.forms],
+            } for ms in prog.calendar],
+            "chapters": [{
+                "title": self.t(ch.title, lang),
+                "anchor": label_for("chapter", ch.id),
+                "summary": self.t(ch.summary, lang),
+                "sections": [{
+                    "title": self.t(s.title, lang),
+                    "anchor": label_for("chapter", ch.id, s.id),
+                    "body": self.md(s.body, lang, keys),
+                    "related": [self.ref(r, lang) for r in s.related],
+                } for s in ch.sections],
+            } for ch in model.chapters],
+            "glossary": None if model.glossary is None else {
+                "anchor": "glossary",
+                "title": self.t(model.glossary.title, lang),
+                "terms": [{"term": self.t(term.term, lang), "anchor": label_for("glossary", term.id),
+                           "definition": self.md(term.definition, lang, keys)}
+                          for term in sorted(model.glossary.terms, key=lambda term: _sort_key(term.term[lang]))],
+            },
+            "forms": [self.form(f, lang, keys) for f in model.forms],
+            "annexes": [self.annex(a, lang, keys) for a in model.annexes],
+        }
+        return Job(lang, "", "guide", data, keys)
+
+    def form_doc(self, form: m.Form, lang: str) -> Job:
+        keys: list[str] = []
+        title = self.numbered("form", form.number, form.title, lang)
+        data = {"doc": self.doc_block(lang, title, title), "ui": self.ui_block(lang), "form": self.form(form, lang, keys)}
+        return Job(lang, "", "form-doc", data, keys)
+
+    def annex_doc(self, annex: m.Annex, lang: str) -> Job:
+        keys: list[str] = []
+        title = self.numbered("annex", annex.number, annex.title, lang)
+        data = {"doc": self.doc_block(lang, title, title), "ui": self.ui_block(lang), "annex": self.annex(annex, lang, keys)}
+        return Job(lang, "", "annex-doc", data, keys)
+
+    def workshop_doc(self, w: m.Workshop, variant: str, lang: str) -> Job:
+        keys: list[str] = []
+        title = self.sheet_title(w, variant, lang)
+        data = {"doc": self.doc_block(lang, title, title), "ui": self.ui_block(lang),
+                "workshop": self.workshop(w, lang, keys), "variant": variant}
+        return Job(lang, "", "workshop-doc", data, keys)
+
+    def flashcards_doc(self, lang: str) -> Job:
+        keys: list[str] = []
+        title = self.t(self.model.flashcards.title, lang)
+        data = {"doc": self.doc_block(lang, title, title), "ui": self.ui_block(lang),
+                "flashcards": self.flashcards(lang, keys)}
+        return Job(lang, "", "flashcards-doc", data, keys)
+
+    def pack_doc(self, lang: str) -> Job:
+        prog = self.model.programme
+        keys: list[str] = []
+        kind = self.ui("trainer_pack", lang)
+        title = f"{self.t(prog.title, lang)} — {kind}"
+        workshops = []
+        for w in self.model.workshops:
+            data = self.workshop(w, lang, keys)
+            for variant in ("participant", "facilitator"):
+                data[variant + "-title"] = self.sheet_title(w, variant, lang)
+            workshops.append(data)
+        data = {
+            "doc": self.doc_block(lang, title, kind, cover=True),
+            "ui": self.ui_block(lang),
+            "cover": {"kind": kind, "title": self.t(prog.title, lang), "dates": self.dates(lang),
+                      "lines": [self.t(w.title, lang) for w in self.model.workshops]
+                      + ([self.t(self.model.flashcards.title, lang)] if self.model.flashcards else [])},
+            "workshops": workshops,
+            "flashcards": self.flashcards(lang, keys) if self.model.flashcards else None,
+        }
+        return Job(lang, "", "pack-doc", data, keys)
+
+    def jobs(self) -> list[Job]:
+        by_id = lambda items: {i.id: i for i in items}
+        forms, annexes, workshops = by_id(self.model.forms), by_id(self.model.annexes), by_id(self.model.workshops)
+        jobs = []
+        for lang in self.model.languages:
+            for out in layout.outputs(self.model):
+                if out.format != "pdf":
+                    continue
+                if out.kind == "guide":
+                    job = self.guide(lang)
+                elif out.kind == "form":
+                    job = self.form_doc(forms[out.item_id], lang)
+                elif out.kind == "annex":
+                    job = self.annex_doc(annexes[out.item_id], lang)
+                elif out.kind == "workshop":
+                    job = self.workshop_doc(workshops[out.item_id], out.variant, lang)
+                elif out.kind == "flashcards":
+                    job = self.flashcards_doc(lang)
+                elif out.kind == "pack":
+                    job = self.pack_doc(lang)
+                else:
+                    raise BuildError(f"the PDF writer does not know how to make {out.path}")
+                job.path = out.path
+                jobs.append(job)
+        return jobs
+
+
+def _link_targets(data) -> set[str]:
+    """The labels a document defines (every "anchor" in its data), and marks
+    each reference to them as linked."""
+    labels: set[str] = set()
+    refs: list[dict] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("ref"):
+                refs.append(node)
+            elif isinstance(node.get("anchor"), str):
+                labels.add(node["anchor"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    for ref in refs:
+        ref["linked"] = ref["anchor"] in labels
+    return labels
+
+
+def _table_width(columns: list[dict]) -> float:
+    """Rough width of a table, in units of about 15 mm of a portrait page's ~11."""
+    widths = {"long_text": 3, "text": 2, "date": 1.7, "checkbox": 0.8, "choice": 2}
+    return sum(c["scale"] * 0.35 + 0.3 if c["type"] == "rating"
+               else (len(c["codes"] or ()) * 0.5 + 0.2 if c["type"] == "choice" and c["codes"] else widths.get(c["type"], 2))
+               for c in columns)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _tint(colour: str, amount: float = 0.9) -> str:
+    """`colour` mixed with white (amount 0.9 = 90 % white), as #rrggbb."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)
+
+
+def _sort_key(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
+
+
+# ---------------------------------------------------------------------------
+# Compiling
+
+
+def creation_timestamp(model: m.Model) -> int:
+    """SOURCE_DATE_EPOCH when set, else midnight UTC on the programme's first day."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    start = model.programme.start
+    return int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def _compile(work: Path, job: Job, index: int, timestamp: int) -> tuple[bytes, list[str]]:
+    import typst
+
+    name = f"doc{index:03d}"
+    main = work / f"{name}.typ"
+    try:
+        pdf, warnings = typst.compile_with_warnings(str(main), root=str(work), pdf_standards=PDF_STANDARDS,
+                                                    timestamp=timestamp)
+    except Exception as exc:  # typst.TypstError, with typst's own message
+        detail = getattr(exc, "diagnostic", "") or str(exc)
+        raise BuildError(f"typst could not make {job.lang}/{job.path} (from {name}.typ):\n{detail}") from exc
+    return pdf, [f"{job.lang}/{job.path}: {getattr(w, 'message', w)}" for w in warnings]
+
+
+def write(model: m.Model, staging: Path, log) -> None:
+    started = time.monotonic()
+    batch = MarkdownBatch()
+    documents = Documents(model, batch)
+    jobs = documents.jobs()
+    for warning in documents.warnings:
+        log(f"  warning: {warning}")
+    workers = max(1, min(4, os.cpu_count() or 1))
+    batch.convert(workers, cache_dir=Path(model.root) / CACHE_DIR)
+    timestamp = creation_timestamp(model)
+    logo = Path(model.root) / model.programme.organisation.logo
+    with tempfile.TemporaryDirectory(prefix="dyade-pdf-") as tmp:
+        # DYADE_PDF_WORK=<folder> keeps the typst sources there, to debug a template.
+        work = Path(os.environ.get("DYADE_PDF_WORK") or tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for name in TEMPLATE_FILES:
+            # A project may carry its own templates/pdf/; else the bundled ones.
+            own = Path(model.root) / "templates" / "pdf" / name
+            shutil.copyfile(own if own.is_file() else TEMPLATE_DIR / name, work / name)
+        shutil.copyfile(logo, work / documents.logo_name)
+        for i, job in enumerate(jobs):
+            name = f"doc{i:03d}"
+            (work / f"{name}.json").write_text(json.dumps(job.data, ensure_ascii=False, indent=1), encoding="utf-8")
+            labels = _link_targets(job.data)
+            (work / f"{name}-md.typ").write_text(md_module(job.md_keys, batch, labels), encoding="utf-8")
+            (work / f"{name}.typ").write_text(
+                '#import "docs.typ": *\n'
+                f'#import "{name}-md.typ": md\n'
+                f'#{job.function}(json("{name}.json"), md)\n', encoding="utf-8")
+        # Biggest first, so the guides do not finish last on their own.
+        order = sorted(range(len(jobs)), key=lambda i: jobs[i].function != "guide")
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = dict(zip(order, pool.map(lambda i: _compile(work, jobs[i], i, timestamp), order)))
+    for i, job in enumerate(jobs):
+        target = staging / "dist" / job.lang / job.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pdf, warnings = results[i]
+        target.write_bytes(pdf)
+        for warning in dict.fromkeys(warnings):
+            log(f"  warning: {warning}")
+    log(f"  {len(jobs)} PDF files in {time.monotonic() - started:.1f} s")

@@ -1,0 +1,99 @@
+"""`python build.py serve`: preview the site and rebuild it when a source changes.
+
+The site is built once, then `site/` is served on http://localhost:8000/
+while the sources (content/, forms/, templates/, mkdocs.yml) are polled
+every second.  A change triggers a full build; when it fails, the problems
+are printed and the last good site stays online (builds only replace
+`site/` when they succeed).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from . import pipeline
+from .errors import BuildError, SourceErrors
+
+WATCHED = ("content", "forms", "templates", "mkdocs.yml")
+POLL_SECONDS = 1.0
+SETTLE_SECONDS = 0.3  # an editor saving several files: wait for the last one
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every watched file; a changed dict means a change."""
+    found = {}
+    for name in WATCHED:
+        top = root / name
+        paths = [top] if top.is_file() else (p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
+        for path in paths:
+            try:
+                st = path.stat()
+            except OSError:  # deleted while we looked
+                continue
+            found[str(path)] = (st.st_mtime_ns, st.st_size)
+    return found
+
+
+def rebuild(root: Path, log: Callable[[str], None]) -> bool:
+    """One build; problems are printed, never raised."""
+    try:
+        pipeline.build(root, log)
+    except SourceErrors as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr, flush=True)
+        print(f"{len(exc.problems)} problem(s) found; still serving the last good site.", file=sys.stderr, flush=True)
+        return False
+    except (BuildError, OSError) as exc:
+        print(f"Build failed: {exc}; still serving the last good site.", file=sys.stderr, flush=True)
+        return False
+    return True
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # one line per request would drown the build messages
+
+    def end_headers(self):
+        # A preview must never show a stale page after a rebuild.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = "localhost",
+          stop: threading.Event | None = None) -> int:
+    root = Path(root).resolve()
+    stop = stop or threading.Event()
+    seen = snapshot(root)
+    rebuild(root, log)
+    handler = functools.partial(_Handler, directory=str(root / "site"))
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        print(f"Cannot serve on {host}:{port}: {exc.strerror or exc} — is another preview running?", file=sys.stderr)
+        return 1
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="dyade-serve", daemon=True)
+    thread.start()
+    print(f"Serving the site on http://{host}:{server.server_address[1]}/ — edit a source to rebuild; "
+          "Ctrl+C to stop.", flush=True)
+    try:
+        while not stop.wait(POLL_SECONDS):
+            current = snapshot(root)
+            if current == seen:
+                continue
+            time.sleep(SETTLE_SECONDS)
+            seen = snapshot(root)  # changes made during the build trigger the next one
+            log("Sources changed; rebuilding…")
+            if rebuild(root, log):
+                print(f"Rebuilt; reload http://{host}:{server.server_address[1]}/ to see the changes.", flush=True)
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0

@@ -1,0 +1,504 @@
+"""The website: one mkdocs-material site per language, joined at the root.
+
+The writer is thin on purpose, so another engine could replace mkdocs:
+1. it renders one Markdown page per item from the Jinja2 templates in
+   `templates/site/` (same page paths in every language; cross-references
+   become relative `.md` links), and copies the documents of `dist/<lang>/`
+   next to them under `downloads/`;
+2. it writes one mkdocs configuration per language, extending the project's
+   `mkdocs.yml` (theme language, search language, nav, logo, footer…);
+3. it runs `mkdocs build` in strict mode, one process per language, and
+   turns every warning into a `BuildError`;
+4. it writes `site/index.html`, which sends visitors to their language.
+
+Everything it generates besides `site/` stays in the staging folder.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from .. import layout
+from .. import model as m
+from ..errors import BuildError
+from . import site_markdown as md
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+WORK_DIR = "site-src"  # inside the staging folder: generated Markdown, per-language configs
+MAX_PROCESSES = 2
+# Search: split words on spaces, hyphens, apostrophes and punctuation, so
+# "l'engagement" is found by "engagement".
+SEARCH_SEPARATOR = r"[\s\-,:;!?=\[\]()\"'’/«»]+|\.(?!\d)"
+
+
+def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
+    staging = Path(staging)
+    root = Path(model.root)
+    templates = _project_or_bundled(root, "templates/site")
+    base_config = _project_or_bundled(root, "mkdocs.yml")
+    env = _jinja(templates)
+    work = staging / WORK_DIR
+    shutil.rmtree(work, ignore_errors=True)
+
+    configs = {}
+    for lang in model.languages:
+        docs = work / lang / "docs"
+        available = _available_downloads(model, staging / "dist" / lang)
+        _write_pages(model, lang, env, docs, available)
+        _copy_assets(model, templates, docs, available, staging / "dist" / lang)
+        configs[lang] = _write_config(model, lang, work / lang, docs, staging / "site" / lang,
+                                      base_config, templates / "overrides")
+
+    problems = _build_all(configs)
+    if problems:
+        lines = [f"[{lang}] {msg}" for lang, msgs in problems.items() for msg in msgs]
+        raise BuildError("mkdocs found problems in the generated website:\n  " + "\n  ".join(lines))
+    chooser = env.get_template("index.html.j2").render(
+        model=model, brand=_brand(model), logo_suffix=Path(model.programme.organisation.logo).suffix.lower())
+    (staging / "site" / "index.html").write_text(chooser, encoding="utf-8")
+    pages = sum(1 for lang in model.languages for _ in (staging / "site" / lang).rglob("index.html"))
+    log(f"  website: {pages} pages in {len(model.languages)} languages ({', '.join(model.languages)})")
+
+
+def _project_or_bundled(root: Path, rel: str) -> Path:
+    """A project may bring its own site templates or mkdocs.yml; otherwise the
+    ones bundled with Dyade are used."""
+    own = root / rel
+    return own if own.exists() else PACKAGE_ROOT / rel
+
+
+# -- pages -------------------------------------------------------------------
+
+def _jinja(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False,
+                                            default=False),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["mdesc"] = md.escape_inline
+    env.filters["indent4"] = md.indent
+    env.filters["one_line"] = md.one_line
+    env.filters["quotes"] = md.curly_quotes
+    env.filters["anchor"] = lambda ident: "{#" + ident + "}"  # attr_list: an explicit heading id
+    env.filters["compact"] = lambda html: "\n".join(line for line in str(html).splitlines() if line.strip())
+    return env
+
+
+class Page:
+    """What a template needs to write one page in one language; links are
+    relative to the page."""
+
+    def __init__(self, model: m.Model, lang: str, path: str, available: dict[str, Download]):
+        self.model, self.lang, self.path, self.available = model, lang, path, available
+        self.programme = model.programme
+
+    # text
+    def t(self, text: m.Text | str | None) -> str:
+        if text is None:
+            return ""
+        value = text if isinstance(text, str) else text[self.lang]
+        return md.typography(value, self.lang)
+
+    def ui(self, key: str, **values) -> str:
+        text = self.model.ui(key, self.lang)
+        return md.typography(text.format(**values) if values else text, self.lang)
+
+    def md(self, text: m.Markdown, top: int = 3) -> str:
+        return md.markdown(text[self.lang], self.lang, self.path, top)
+
+    def label(self, key: str) -> str:
+        """"Who fills it in:" with the language's spacing before the colon."""
+        return md.typography(self.model.ui(key, self.lang) + self.model.ui("site_colon", self.lang), self.lang)
+
+    # links
+    def link(self, target: str) -> str:
+        """A page path (`forms/x.md`) or a reference (`form:x`) → relative link."""
+        if ":" in target.split("#")[0]:
+            return md.ref_link(target, self.path)
+        return md.relative(target, self.path)
+
+    def ref_title(self, ref: str) -> str:
+        return md.typography(md.ref_title(self.model, ref, self.lang), self.lang)
+
+    def numbered(self, kind: str, item) -> str:
+        return md.typography(md.numbered(self.model, kind, item, self.lang), self.lang)
+
+    def page_of(self, kind: str, ident: str = "", facilitator: bool = False) -> str:
+        return {"chapter": md.chapter_page, "form": md.form_page, "annex": md.annex_page}.get(
+            kind, lambda i: md.workshop_page(i, facilitator))(ident)
+
+    # downloads
+    def download(self, path: str) -> Download | None:
+        return self.available.get(path)
+
+    def download_link(self, output: Download) -> str:
+        return md.relative(md.download_path(output.path), self.path)
+
+    def form_docx(self, form: m.Form) -> str:
+        return layout.form_docx(form)
+
+    def buttons(self, files: list[tuple[str, str]]) -> str:
+        """Download buttons for the files (dist paths) that exist, as one
+        Markdown paragraph; the first one is the main button."""
+        links = []
+        for path, label in files:
+            output = self.download(path)
+            if output:
+                kind = ".md-button .md-button--primary" if not links else ".md-button"
+                links.append(f"[{md.escape_inline(label)}]({self.download_link(output)}){{ {kind} download }}")
+        return " ".join(links) + "\n{: .dyade-buttons }" if links else ""
+
+    def download_groups(self) -> list[tuple[str, list[Download]]]:
+        """The existing downloads under their headings, in layout order."""
+        headings = {"guide": "guide", "form": "forms", "annex": "annexes", "workshop": "workshops",
+                    "pack": "workshops", "flashcards": "flashcards"}
+        groups: dict[str, list[Download]] = {}
+        for output in self.available.values():
+            key = headings.get(output.kind, output.kind)
+            groups.setdefault(key, []).append(output)
+        return [(self.ui(key) if key in self.model.strings else key, outputs) for key, outputs in groups.items()]
+
+    def size(self, output: Download) -> str:
+        n = output.size
+        if n < 1024 * 1024:
+            return self.ui("site_size_kb", n=max(1, round(n / 1024)))
+        value = f"{n / 1024 / 1024:.1f}".replace(".", self.model.ui("site_decimal_mark", self.lang))
+        return self.ui("site_size_mb", n=value)
+
+    def output_title(self, output: Download) -> str:
+        model, lang = self.model, self.lang
+        if output.kind == "guide":
+            return self.ui("site_complete_guide")
+        if output.kind == "form":
+            form = model.find("form", output.item_id)
+            which = "site_fillable" if output.format == "docx" else "site_printable"
+            return f"{self.numbered('form', form)} ({self.ui(which)})"
+        if output.kind == "annex":
+            return self.numbered("annex", model.find("annex", output.item_id))
+        if output.kind == "workshop":
+            workshop = model.find("workshop", output.item_id)
+            sheet = "participant_sheet" if output.variant == "participant" else "facilitator_sheet"
+            return f"{self.t(workshop.title)} – {self.ui(sheet)}"
+        if output.kind == "flashcards":
+            return self.t(model.flashcards.title) if model.flashcards else self.ui("flashcards")
+        if output.kind == "pack":
+            return self.ui("trainer_pack")
+        return output.path
+
+    # dates and durations
+    def date(self, day: dt.date) -> str:
+        months = self.model.ui("site_months", self.lang).split()
+        first = self.model.ui("site_first_day", self.lang)
+        text = self.ui("site_date", day=first if day.day == 1 else day.day, month=months[day.month - 1],
+                       year=day.year)
+        return text.replace(" ", "\u00a0")  # a date is not split across lines
+
+    def minutes(self, n: int) -> str:
+        return f"{n}\u00a0{self.model.ui('minutes', self.lang)}"
+
+
+def _available_downloads(model: m.Model, dist: Path) -> dict[str, Download]:
+    """The outputs of dist/<lang>/ that the other writers really made, with
+    their size (a writer may be missing or skip a file)."""
+    found = {}
+    for output in layout.outputs(model):
+        path = dist / output.path
+        if path.is_file():
+            found[output.path] = Download(**dataclasses.asdict(output), size=path.stat().st_size)
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class Download(layout.Output):
+    """A file of dist/<lang>/ that exists, with its size in bytes."""
+    size: int = 0
+
+
+def _pages(model: m.Model) -> list[tuple[str, str, dict]]:
+    """(page path, template, extra context) for every page, in nav order."""
+    pages = [(md.HOME, "home.md.j2", {})]
+    if model.chapters:
+        pages.append((md.GUIDE_INDEX, "guide-index.md.j2", {}))
+        pages += [(md.chapter_page(c.id), "chapter.md.j2", {"chapter": c}) for c in model.chapters]
+    if model.forms:
+        pages.append((md.FORMS_INDEX, "forms-index.md.j2", {}))
+        pages += [(md.form_page(f.id), "form.md.j2", {"form": f}) for f in model.forms]
+    if model.annexes:
+        pages.append((md.ANNEXES_INDEX, "annexes-index.md.j2", {}))
+        pages += [(md.annex_page(a.id), "annex.md.j2", {"annex": a}) for a in model.annexes]
+    if model.workshops:
+        pages.append((md.WORKSHOPS_INDEX, "workshops-index.md.j2", {}))
+        for w in model.workshops:
+            pages.append((md.workshop_page(w.id), "workshop.md.j2", {"workshop": w}))
+            pages.append((md.workshop_page(w.id, True), "workshop-facilitator.md.j2", {"workshop": w}))
+    if model.flashcards:
+        pages.append((md.FLASHCARDS, "flashcards.md.j2", {"flashcards": model.flashcards}))
+    if model.glossary:
+        terms = sorted(model.glossary.terms, key=lambda t: md.sort_key(t.term[model.languages[0]]))
+        pages.append((md.GLOSSARY, "glossary.md.j2", {"glossary": model.glossary, "terms": terms}))
+    pages.append((md.DOWNLOADS, "downloads.md.j2", {}))
+    return pages
+
+
+def _write_pages(model: m.Model, lang: str, env: jinja2.Environment, docs: Path,
+                 available: dict[str, Download]) -> None:
+    for path, template, extra in _pages(model):
+        page = Page(model, lang, path, available)
+        if "terms" in extra:  # the glossary is in the dictionary order of each language
+            extra = {**extra, "terms": sorted(extra["terms"], key=lambda t: md.sort_key(t.term[lang]))}
+        text = env.get_template(template).render(p=page, model=model, lang=lang, **extra)
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def _copy_assets(model: m.Model, templates: Path, docs: Path, available: dict[str, Download],
+                 dist: Path) -> None:
+    assets = docs / "assets"
+    shutil.copytree(templates / "assets", assets, dirs_exist_ok=True)
+    logo = Path(model.root) / model.programme.organisation.logo
+    shutil.copy2(logo, assets / f"logo{logo.suffix.lower()}")
+    (assets / "brand.css").write_text(_brand_css(_brand(model)), encoding="utf-8")
+    for output in available.values():
+        target = docs / md.download_path(output.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(dist / output.path, target)  # same disk: no copy needed
+        except OSError:
+            shutil.copy2(dist / output.path, target)
+
+
+# -- configuration -----------------------------------------------------------
+
+def _nav(model: m.Model, lang: str) -> list:
+    page = Page(model, lang, md.HOME, {})
+    nav: list = [{page.ui("home"): md.HOME}]
+    if model.chapters:
+        nav.append({page.ui("guide"): [md.GUIDE_INDEX,
+                                       *({page.t(c.title): md.chapter_page(c.id)} for c in model.chapters)]})
+    if model.forms:
+        nav.append({page.ui("forms"): [md.FORMS_INDEX,
+                                       *({page.numbered("form", f): md.form_page(f.id)} for f in model.forms)]})
+    if model.annexes:
+        nav.append({page.ui("annexes"): [md.ANNEXES_INDEX,
+                                         *({page.numbered("annex", a): md.annex_page(a.id)} for a in model.annexes)]})
+    if model.workshops:
+        entries: list = [md.WORKSHOPS_INDEX]
+        for w in model.workshops:  # flat: nested sections would give the theme unnamed nav landmarks
+            entries.append({page.t(w.title): md.workshop_page(w.id)})
+            entries.append({f"{page.t(w.title)} – {page.ui('facilitator_sheet')}": md.workshop_page(w.id, True)})
+        nav.append({page.ui("workshops"): entries})
+    if model.flashcards:
+        nav.append({page.ui("flashcards"): md.FLASHCARDS})  # the full title is too long for a tab
+    if model.glossary:
+        nav.append({page.t(model.glossary.title): md.GLOSSARY})
+    nav.append({page.ui("downloads"): md.DOWNLOADS})
+    return nav
+
+
+def _theme_language(lang: str) -> str:
+    partials = Path(__import__("material").__file__).parent / "templates" / "partials" / "languages"
+    return lang if (partials / f"{lang}.html").exists() else "en"
+
+
+def _search_language(lang: str) -> str:
+    from mkdocs.contrib import search
+    lunr = Path(search.__file__).parent / "lunr-language"
+    return lang if lang == "en" or (lunr / f"lunr.{lang}.js").exists() else "en"
+
+
+def _with_entry(entries: list, name: str, options: dict) -> list:
+    """A plugin or Markdown extension list with `name`'s options updated."""
+    out, found = [], False
+    for entry in entries or []:
+        key = entry if isinstance(entry, str) else next(iter(entry))
+        if key == name:
+            current = {} if isinstance(entry, str) else dict(entry[key] or {})
+            entry, found = {name: {**current, **options}}, True
+        out.append(entry)
+    if not found:
+        out.append({name: options})
+    return out
+
+
+def _write_config(model: m.Model, lang: str, work: Path, docs: Path, site_dir: Path, base_config: Path,
+                  overrides: Path) -> Path:
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(base_config, "rb") as fh:
+        base = yaml_load(fh) or {}
+    prog, page = model.programme, Page(model, lang, md.HOME, {})
+    coordinator = prog.coordinator
+    extensions = base.get("markdown_extensions") or []
+    if any((e if isinstance(e, str) else next(iter(e))) == "toc" for e in extensions):
+        extensions = _with_entry(extensions, "toc", {"permalink_title": page.ui("site_permalink")})
+    config = {
+        "INHERIT": str(base_config.resolve()),
+        "site_name": page.t(prog.title),
+        "site_description": page.t(prog.organisation.name),
+        "docs_dir": str(docs.resolve()),
+        "site_dir": str(site_dir.resolve()),
+        "strict": True,
+        "theme": {"language": _theme_language(lang), "custom_dir": str(overrides.resolve()),
+                  "logo": f"assets/logo{Path(prog.organisation.logo).suffix.lower()}",
+                  "favicon": f"assets/logo{Path(prog.organisation.logo).suffix.lower()}"},
+        "nav": _nav(model, lang),
+        "markdown_extensions": extensions,
+        "plugins": _with_entry(base.get("plugins") or [], "search",
+                               {"lang": _search_language(lang), "separator": SEARCH_SEPARATOR,
+                                # the theme leaves the stemmer out by default:
+                                # "mentorés" must find "mentoré"
+                                "pipeline": ["trimmer", "stopWordFilter", "stemmer"]}),
+        "extra": {
+            "alternate": [{"name": model.ui("language_name", other), "link": f"../{other}/", "lang": other}
+                          for other in model.languages],
+            "dyade": {
+                "organisation": page.t(prog.organisation.name),
+                "website": prog.organisation.website,
+                "logo_alt": page.t(prog.organisation.logo_alt),
+                "coordinator_label": page.label("coordinator"),
+                "coordinator": coordinator.name,
+                "coordinator_title": page.t(coordinator.title),
+                "email": coordinator.email,
+                "email_label": page.label("site_email"),
+                "phone": coordinator.phone,
+                "phone_label": page.label("site_phone"),
+            },
+        },
+    }
+    if prog.site_url:
+        config["site_url"] = prog.site_url.rstrip("/") + f"/{lang}/"
+    path = work / "mkdocs.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # JSON is YAML: the file can be built by hand with `mkdocs build -f`.
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+# -- building ----------------------------------------------------------------
+
+def _build_all(configs: dict[str, Path]) -> dict[str, list[str]]:
+    """Run mkdocs for every language, in parallel; the problems per language."""
+    workers = max(1, min(MAX_PROCESSES, len(configs), os.cpu_count() or 1))
+    # fork where it exists: the workers then need no re-import of the caller's
+    # main module (spawn would run an unguarded script again).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") and "fork" in methods else None)
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {lang: pool.submit(build_one, str(path)) for lang, path in configs.items()}
+        results = {lang: future.result() for lang, future in futures.items()}
+    return {lang: msgs for lang, msgs in results.items() if msgs}
+
+
+def build_one(config_file: str) -> list[str]:
+    """Build one language with mkdocs in strict mode; the warnings and errors
+    it reported (empty when the build is clean)."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        build(load_config(config_file, strict=True))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # mkdocs' Abort is a SystemExit
+        if not messages or "strict mode" not in str(exc):
+            messages.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        logger.removeHandler(handler)
+    return messages
+
+
+# -- branding ----------------------------------------------------------------
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{round(max(0, min(1, c)) * 255):02x}" for c in rgb)
+
+
+def _luminance(colour: str) -> float:
+    def channel(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _mix(colour: str, other: str, amount: float) -> str:
+    return _hex(tuple(c + (o - c) * amount for c, o in zip(_rgb(colour), _rgb(other))))
+
+
+def _readable_on_white(colour: str, ratio: float = 4.6) -> str:
+    """`colour`, darkened just enough for text on white (WCAG AA)."""
+    step = 0.0
+    while contrast(colour, "#ffffff") < ratio and step < 1:
+        step += 0.05
+        colour = _mix(colour, "#000000", 0.05)
+    return colour
+
+
+def _brand(model: m.Model) -> dict[str, str]:
+    return _brand_for(model.programme.colours.primary, model.programme.colours.accent)
+
+
+def _brand_for(primary: str, accent: str) -> dict[str, str]:
+    """The theme's colours: the brand's, adjusted where text would be hard to read."""
+    on_primary = "#ffffff" if contrast(primary, "#ffffff") >= contrast(primary, "#000000") else "#000000"
+    return {
+        "primary": primary,
+        "primary_light": _mix(primary, "#ffffff", 0.15),
+        "primary_dark": _mix(primary, "#000000", 0.2),
+        "on_primary": on_primary,
+        "link": _readable_on_white(primary),
+        "accent": _readable_on_white(accent),
+        "accent_raw": accent,
+    }
+
+
+def _brand_css(brand: dict[str, str]) -> str:
+    on = brand["on_primary"]
+    on_light = "rgba(255,255,255,0.82)" if on == "#ffffff" else "rgba(0,0,0,0.75)"
+    r, g, b = (round(c * 255) for c in _rgb(brand["accent"]))
+    return f"""/* Generated from content/programme.yml (colours): do not edit. */
+:root, [data-md-color-scheme="default"] {{
+  --md-primary-fg-color: {brand["primary"]};
+  --md-primary-fg-color--light: {brand["primary_light"]};
+  --md-primary-fg-color--dark: {brand["primary_dark"]};
+  --md-primary-bg-color: {on};
+  --md-primary-bg-color--light: {on_light};
+  --md-accent-fg-color: {brand["accent"]};
+  --md-accent-fg-color--transparent: rgba({r}, {g}, {b}, 0.1);
+  --md-accent-bg-color: #ffffff;
+  --md-accent-bg-color--light: rgba(255, 255, 255, 0.7);
+  --md-typeset-a-color: {brand["link"]};
+  --dyade-accent-raw: {brand["accent_raw"]};
+}}
+"""

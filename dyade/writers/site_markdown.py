@@ -1,0 +1,182 @@
+"""Markdown helpers of the site writer: where each item's page lives, how a
+cross-reference (`form:ID`, `chapter:ID#SECTION`…) becomes a relative link,
+and the small text transformations every page needs.
+
+Nothing here knows about mkdocs: another engine reading Markdown pages with
+relative `.md` links could use the same pages.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+from .. import model as m
+
+REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
+# `](kind:…)` inside a Markdown link.
+MD_LINK_RE = re.compile(r"\]\(((?:%s):[^)\s]*)\)" % "|".join(REF_KINDS))
+HEADING_RE = re.compile(r"^(#{1,6})(?=[ \t])", re.M)
+FENCE_RE = re.compile(r"^(```|~~~)", re.M)
+
+
+# -- where pages live (the same paths in every language) ----------------------
+
+HOME = "index.md"
+GUIDE_INDEX = "guide/index.md"
+FORMS_INDEX = "forms/index.md"
+ANNEXES_INDEX = "annexes/index.md"
+WORKSHOPS_INDEX = "workshops/index.md"
+FLASHCARDS = "flashcards.md"
+GLOSSARY = "glossary.md"
+DOWNLOADS = "downloads.md"
+DOWNLOADS_DIR = "downloads"
+
+
+def chapter_page(ident: str) -> str:
+    return f"guide/{ident}.md"
+
+
+def form_page(ident: str) -> str:
+    return f"forms/{ident}.md"
+
+
+def annex_page(ident: str) -> str:
+    return f"annexes/{ident}.md"
+
+
+def workshop_page(ident: str, facilitator: bool = False) -> str:
+    return f"workshops/{ident}/{'facilitator' if facilitator else 'index'}.md"
+
+
+def download_path(output_path: str) -> str:
+    """Where a file of dist/<lang>/ is published inside the language's site."""
+    return f"{DOWNLOADS_DIR}/{output_path}"
+
+
+def ref_target(ref: str) -> tuple[str, str]:
+    """(page path, anchor) of a reference `kind:ID` or `kind:ID#SECTION`."""
+    kind, _, rest = ref.partition(":")
+    ident, _, anchor = rest.partition("#")
+    if kind == "home":
+        return HOME, anchor
+    if kind == "flashcards":
+        return FLASHCARDS, anchor
+    if kind == "glossary":
+        return GLOSSARY, ident
+    if kind == "chapter":
+        return chapter_page(ident), anchor
+    if kind == "form":
+        return form_page(ident), anchor
+    if kind == "annex":
+        return annex_page(ident), anchor
+    if kind == "workshop":
+        return workshop_page(ident), anchor
+    raise ValueError(f"unknown reference kind in {ref!r}")
+
+
+def relative(target: str, page: str) -> str:
+    """The link from `page` to `target` (both relative to the site root)."""
+    path, hash_, anchor = target.partition("#")
+    if path == page:
+        rel = posixpath.basename(page)
+    else:
+        rel = posixpath.relpath(path, posixpath.dirname(page) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def ref_link(ref: str, page: str) -> str:
+    path, anchor = ref_target(ref)
+    return relative(path + (f"#{anchor}" if anchor else ""), page)
+
+
+def ref_title(model: m.Model, ref: str, lang: str) -> str:
+    """What a link to `ref` is called, e.g. "Form 3 – Learning plan"."""
+    kind, _, rest = ref.partition(":")
+    ident, _, anchor = rest.partition("#")
+    if kind == "home":
+        return model.ui("home", lang)
+    if kind == "flashcards":
+        return model.flashcards.title[lang] if model.flashcards else model.ui("flashcards", lang)
+    item = model.find(kind, ident)
+    if kind == "form":
+        return numbered(model, "form", item, lang)
+    if kind == "annex":
+        return numbered(model, "annex", item, lang)
+    if kind == "glossary":
+        return item.term[lang]
+    if kind == "chapter" and anchor:
+        section = next(s for s in item.sections if s.id == anchor)
+        return f"{item.title[lang]} – {section.title[lang]}"
+    return item.title[lang]
+
+
+def numbered(model: m.Model, kind: str, item, lang: str) -> str:
+    return f"{model.ui(kind, lang)} {item.number} – {item.title[lang]}"
+
+
+# -- text -------------------------------------------------------------------
+
+def typography(text: str, lang: str) -> str:
+    """Language-specific spacing; in French, no-break spaces before : ; ! ?
+    and inside « guillemets » (authors type ordinary spaces)."""
+    if lang != "fr" or not text:
+        return text
+    text = re.sub(r"(?<=\S)[ \u00a0]([;!?])(?=\s|$|[»)\]*_])", "\u202f\\1", text)
+    text = re.sub(r"(?<=\S) :(?=\s|$)", "\u00a0:", text)
+    text = re.sub(r"«[ \u00a0]", "«\u00a0", text)
+    text = re.sub(r"[ \u00a0]»", "\u00a0»", text)
+    return text
+
+
+def escape_inline(text: str) -> str:
+    """Plain text made safe to place inside a Markdown line (heading, table
+    cell, link text): Markdown punctuation is escaped."""
+    text = re.sub(r"([\\`*_\[\]{}|])", r"\\\1", text)
+    return text.replace("<", "&lt;")
+
+
+def shift_headings(text: str, top: int) -> str:
+    """Move the headings of a Markdown body so the highest one is level `top`
+    (the page decides where the body sits in its outline)."""
+    if FENCE_RE.search(text):
+        return text  # code blocks may hold lines starting with '#'
+    levels = [len(match.group(1)) for match in HEADING_RE.finditer(text)]
+    if not levels:
+        return text
+    delta = top - min(levels)
+    if delta == 0:
+        return text
+    return HEADING_RE.sub(lambda match: "#" * max(1, min(6, len(match.group(1)) + delta)), text)
+
+
+def convert_links(text: str, page: str) -> str:
+    """`[words](form:ID)` → `[words](../forms/ID.md)`, relative to `page`."""
+    return MD_LINK_RE.sub(lambda match: f"]({ref_link(match.group(1), page)})", text)
+
+
+def markdown(text: str, lang: str, page: str, top: int = 3) -> str:
+    """A Markdown body of the model, ready to be placed in `page`."""
+    return shift_headings(convert_links(typography(text.strip(), lang), page), top)
+
+
+def indent(text: str, spaces: int = 4) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+
+
+def one_line(text: str) -> str:
+    """A short Markdown text made to fit in a table cell."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "<br><br>".join(paragraphs)
+
+
+def sort_key(text: str) -> str:
+    """Dictionary order that ignores accents and case."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def curly_quotes(text: str) -> str:
+    """Straight double quotes → “curly” ones (a details title is quoted)."""
+    return re.sub(r'"([^"]*)"', "\u201c\\1\u201d", text).replace('"', "\u201d")

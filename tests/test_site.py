@@ -1,0 +1,427 @@
+"""The website (issue 3), read from the built files: one site per language
+with the same pages, interface in the page's language, cross-references
+that land on the right page and anchor, downloads that exist, no resource
+from another origin, branding from programme.yml, strict mkdocs builds and
+the `serve` preview."""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from sitetools import free_port, html_pages, page_url, read_page, resolve
+
+from dyade import layout, sources
+from dyade.errors import BuildError
+from dyade.writers import site, site_markdown as smd
+
+
+def plain(text: str) -> str:
+    """Text as a reader sees it: no-break spaces read as spaces."""
+    return re.sub(r"[\u00a0\u202f]", " ", text)
+
+
+def text_of(path: Path) -> str:
+    """The visible text of a page (tags removed, entities decoded)."""
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return plain(html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+
+
+def site_pages(built: Path, lang: str) -> set[str]:
+    folder = built / "site" / lang
+    return {page_url(folder, p) for p in html_pages(folder)}
+
+
+# -- one site per language, joined ------------------------------------------
+
+def test_every_language_has_its_site_with_the_same_pages(built, model):
+    assert (built / "site" / "index.html").is_file()
+    pages = {lang: site_pages(built, lang) for lang in model.languages}
+    first = pages[model.languages[0]]
+    for lang, paths in pages.items():
+        assert paths == first, f"{lang} differs: {sorted(paths ^ first)}"
+    expected = {"", "guide/", "forms/", "annexes/", "workshops/", "glossary/", "flashcards/", "downloads/"}
+    expected |= {f"guide/{c.id}/" for c in model.chapters}
+    expected |= {f"forms/{f.id}/" for f in model.forms}
+    expected |= {f"annexes/{a.id}/" for a in model.annexes}
+    expected |= {f"workshops/{w.id}/" for w in model.workshops}
+    expected |= {f"workshops/{w.id}/facilitator/" for w in model.workshops}
+    assert expected <= first, sorted(expected - first)
+
+
+def test_pages_are_in_their_language(built, model):
+    for lang in model.languages:
+        folder = built / "site" / lang
+        for path in html_pages(folder):
+            text = path.read_text(encoding="utf-8")
+            page = read_page(path)
+            assert page.lang == lang, path
+            # the theme's own words (search box, navigation) follow theme.language
+            search = next(a for t, a in page.tags if t == "input" and "md-search__input" in a.get("class", ""))
+            assert search["placeholder"] == {"fr": "Rechercher", "en": "Search"}[lang]
+            assert model.ui("downloads", lang) in text
+            assert model.ui("forms", lang) in text
+
+
+def test_interface_text_comes_from_strings(built, model):
+    fr = (built / "site" / "fr" / "forms" / "learning-plan" / "index.html").read_text(encoding="utf-8")
+    en = (built / "site" / "en" / "forms" / "learning-plan" / "index.html").read_text(encoding="utf-8")
+    assert model.ui("download_docx", "fr") in fr and model.ui("download_docx", "en") in en
+    assert "Télécharger" not in en and "Download the" not in fr
+    assert "Lien vers cette section" in fr and "Link to this section" in en
+
+
+def test_root_page_sends_visitors_to_their_language_and_lists_them(built, model):
+    index = read_page(built / "site" / "index.html")
+    text = (built / "site" / "index.html").read_text(encoding="utf-8")
+    hrefs = [value for tag, attr, value in index.links if tag == "a"]
+    assert hrefs == [f"{lang}/" for lang in model.languages]
+    assert "navigator.languages" in text and "location.replace" in text
+    for lang in model.languages:
+        assert model.programme.title[lang] in text
+
+
+def test_language_switcher_links_keep_the_page(built, model):
+    for lang in model.languages:
+        folder = built / "site" / lang
+        for path in html_pages(folder):
+            page = read_page(path)
+            alternates = {a["hreflang"]: a["href"] for t, a in page.tags
+                          if t == "a" and "md-select__link" in a.get("class", "")}
+            assert set(alternates) == set(model.languages), path
+            for other, href in alternates.items():
+                target, _ = resolve(built / "site", path, href)
+                assert target == built / "site" / other / path.relative_to(folder), (path, href)
+
+
+# -- search ------------------------------------------------------------------
+
+def test_one_search_index_per_language(built, model):
+    import json
+    for lang in model.languages:
+        index = json.loads((built / "site" / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert index["config"]["lang"] == [lang]
+        titles = " ".join(doc["title"] for doc in index["docs"])
+        assert model.forms[0].title[lang] in titles
+        other = [lg for lg in model.languages if lg != lang]
+        for lg in other:
+            assert model.forms[0].title[lg] not in titles
+
+
+# -- pages -------------------------------------------------------------------
+
+def test_home_page_has_programme_texts_and_calendar(built, model):
+    for lang in model.languages:
+        text = text_of(built / "site" / lang / "index.html")
+        assert model.programme.organisation.name[lang] in text
+        assert model.programme.title[lang] in text
+        assert model.ui("calendar", lang) in text
+        for step in model.programme.calendar:
+            assert plain(step.title[lang]) in text
+    assert "1er septembre 2026" in text_of(built / "site" / "fr" / "index.html")
+    assert "September 1, 2026" in text_of(built / "site" / "en" / "index.html")
+
+
+def is_theme_control(attrs: dict) -> bool:
+    """The theme's own inputs (search box, hidden menu toggles)."""
+    return attrs.get("id", "").startswith("__") or "md-search__input" in attrs.get("class", "") \
+        or "md-toggle" in attrs.get("class", "")
+
+
+def test_form_pages_preview_every_field_with_a_label(built, model):
+    for lang in model.languages:
+        for form in model.forms:
+            path = built / "site" / lang / "forms" / form.id / "index.html"
+            page = read_page(path)
+            labels = {a.get("for") for t, a in page.tags if t == "label"}
+            controls = [(t, a) for t, a in page.tags if t in ("input", "select", "textarea") and not is_theme_control(a)]
+            assert controls, path
+            for tag, attrs in controls:
+                assert "disabled" in attrs, (path, attrs)
+                # radios and checklist boxes sit inside their <label>
+                named = attrs.get("id") in labels or attrs.get("aria-label") or attrs.get("name")
+                assert named, (path, tag, attrs)
+            previewed = [a["data-field"] for t, a in page.tags if "data-field" in a]
+            assert previewed == [f.id for f in form.input_fields()], path
+
+
+def test_every_item_has_its_page_content(built, model):
+    for lang in model.languages:
+        folder = built / "site" / lang
+        for workshop in model.workshops:
+            participant = (folder / "workshops" / workshop.id / "index.html").read_text(encoding="utf-8")
+            facilitator = (folder / "workshops" / workshop.id / "facilitator" / "index.html").read_text(encoding="utf-8")
+            assert model.ui("facilitator_sheet", lang) in plain(html.unescape(facilitator))
+            for step in workshop.steps:
+                assert f'id="{step.id}"' in participant and f'id="{step.id}"' in facilitator
+        if model.flashcards:
+            cards = (folder / "flashcards" / "index.html").read_text(encoding="utf-8")
+            assert cards.count("<details") == len(model.flashcards.cards)
+            assert cards.count("<summary") == len(model.flashcards.cards)
+        if model.glossary:
+            glossary = read_page(folder / "glossary" / "index.html")
+            assert {t.id for t in model.glossary.terms} <= glossary.ids
+        for chapter in model.chapters:
+            page = read_page(folder / "guide" / chapter.id / "index.html")
+            assert {s.id for s in chapter.sections} <= page.ids
+
+
+def test_cross_references_become_relative_links(built):
+    home = read_page(built / "site" / "en" / "index.html")
+    hrefs = [v for t, attr, v in home.links if t == "a"]
+    assert "glossary/#dyad" in hrefs            # glossary:dyad
+    assert "guide/context/" in hrefs            # chapter:context
+    assert "flashcards/" in hrefs               # flashcards:
+    assert "forms/self-assessment/" in hrefs    # form:self-assessment
+    assert not [h for h in hrefs if re.match(r"^(form|chapter|annex|workshop|glossary|flashcards|home):", h)]
+
+
+@pytest.mark.parametrize("ref, page, expected", [
+    ("form:learning-plan", "guide/forms.md", "../forms/learning-plan.md"),
+    ("chapter:coordinator#follow-up-calendar", "index.md", "guide/coordinator.md#follow-up-calendar"),
+    ("chapter:roles", "guide/forms.md", "roles.md"),
+    ("annex:reading", "workshops/x/facilitator.md", "../../annexes/reading.md"),
+    ("workshop:learning-situations", "forms/feedback.md", "../workshops/learning-situations/index.md"),
+    ("glossary:dyad", "glossary.md", "glossary.md#dyad"),
+    ("flashcards:", "guide/x.md", "../flashcards.md"),
+    ("home:", "annexes/reading.md", "../index.md"),
+])
+def test_reference_links(ref, page, expected):
+    assert smd.ref_link(ref, page) == expected
+
+
+def test_markdown_helpers():
+    assert smd.typography("Une question ? Oui : « bien » ; non !", "fr") == \
+        "Une question\u202f? Oui\u00a0: «\u00a0bien\u00a0»\u202f; non\u202f!"
+    assert smd.typography("A question? Yes: fine", "en") == "A question? Yes: fine"
+    assert smd.typography("[voir](form:learning-plan) et http://x.org/?a=1", "fr") == \
+        "[voir](form:learning-plan) et http://x.org/?a=1"
+    assert smd.shift_headings("# A\n\ntext\n\n## B\n", 3) == "### A\n\ntext\n\n#### B\n"
+    assert smd.shift_headings("### A\n", 3) == "### A\n"
+    assert smd.escape_inline("a *b* [c] <d>") == r"a \*b\* \[c\] &lt;d>"
+    assert smd.convert_links("See [the plan](form:learning-plan).", "index.md") == \
+        "See [the plan](forms/learning-plan.md)."
+
+
+# -- links, images, downloads ---------------------------------------------------
+
+def test_no_broken_internal_link_or_image(built):
+    site_dir = built / "site"
+    cache: dict[Path, set[str]] = {}
+    broken = []
+    for path in [site_dir / "index.html", *html_pages(site_dir)]:
+        page = read_page(path)
+        for tag, attr, link in page.links:
+            if link.startswith(("mailto:", "tel:", "data:", "javascript:")):
+                continue
+            target, anchor = resolve(site_dir, path, link)
+            if target is None:
+                continue
+            if not target.is_file():
+                broken.append(f"{path.relative_to(site_dir)}: {tag} {attr}={link}")
+                continue
+            if anchor and target.suffix == ".html":
+                ids = cache.setdefault(target, read_page(target).ids)
+                if anchor not in ids:
+                    broken.append(f"{path.relative_to(site_dir)}: {link} (no #{anchor})")
+    assert not broken, "\n".join(broken[:40])
+
+
+def test_no_resource_from_another_origin(built):
+    site_dir = built / "site"
+    foreign = []
+    for path in [site_dir / "index.html", *html_pages(site_dir)]:
+        for tag, attr, link in read_page(path).links:
+            if tag == "a":
+                continue  # links are only followed when clicked
+            if re.match(r"^(https?:)?//", link):
+                foreign.append(f"{path.relative_to(site_dir)}: <{tag} {attr}={link}>")
+    for css in site_dir.rglob("*.css"):
+        for url in re.findall(r"url\(([^)]*)\)", css.read_text(encoding="utf-8")):
+            if re.match(r"^['\"]?(https?:)?//", url):
+                foreign.append(f"{css.relative_to(site_dir)}: url({url})")
+    assert not foreign, "\n".join(foreign[:20])
+    text = (site_dir / "en" / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_downloads_page_lists_every_built_file(built, model):
+    for lang in model.languages:
+        dist = built / "dist" / lang
+        expected = {o.path for o in layout.outputs(model) if (dist / o.path).is_file()}
+        page_path = built / "site" / lang / "downloads" / "index.html"
+        page = read_page(page_path)
+        listed = set()
+        for link in [a["href"] for t, a in page.tags if t == "a" and "download" in a]:
+            if True:
+                target, _ = resolve(built / "site", page_path, link)
+                assert target.is_file(), link
+                rel = target.relative_to(built / "site" / lang / "downloads").as_posix()
+                assert target.read_bytes() == (dist / rel).read_bytes(), rel
+                listed.add(rel)
+        assert listed == expected
+        text = page_path.read_text(encoding="utf-8")
+        if expected:
+            assert ("ko" if lang == "fr" else "KB") in text
+            assert "PDF" in text
+
+
+def test_site_writer_lists_only_files_that_exist(project, tmp_path):
+    """The DOCX and PDF writers may be missing: the site still builds, its
+    download buttons and downloads page only show what exists."""
+    model = sources.load(project)
+    staging = tmp_path / "staging"
+    (staging / "site").mkdir(parents=True)
+    (staging / "dist" / "en" / "forms").mkdir(parents=True)
+    form = model.forms[0]
+    (staging / "dist" / "en" / "forms" / f"{form.id}.pdf").write_bytes(b"%PDF-1.7 test\n" * 200)
+    site.write(model, staging, lambda msg: None)
+    en = (staging / "site" / "en" / "downloads" / "index.html").read_text(encoding="utf-8")
+    fr = (staging / "site" / "fr" / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert f"forms/{form.id}.pdf\"" in en and ".docx" not in en
+    assert model.ui("site_no_downloads", "fr") in plain(html.unescape(fr))
+    form_page = (staging / "site" / "en" / "forms" / form.id / "index.html").read_text(encoding="utf-8")
+    assert f"{form.id}.pdf" in form_page and f"{form.id}.docx" not in form_page
+    assert (staging / "site" / "en" / "downloads" / "forms" / f"{form.id}.pdf").is_file()
+
+
+# -- branding ----------------------------------------------------------------
+
+def test_branding_comes_from_programme(built, model):
+    org = model.programme.organisation
+    assert (built / "site" / "en" / "assets" / "logo.png").read_bytes() == (ROOT / org.logo).read_bytes()
+    css = (built / "site" / "en" / "assets" / "brand.css").read_text(encoding="utf-8")
+    assert model.programme.colours.primary.lower() in css.lower()
+    for lang in model.languages:
+        page = read_page(built / "site" / lang / "index.html")
+        logos = [a for t, a in page.tags if t == "img" and a.get("src", "").endswith("logo.png")]
+        assert logos and all(a["alt"] == smd.typography(org.logo_alt[lang], lang) for a in logos)
+        text = (built / "site" / lang / "index.html").read_text(encoding="utf-8")
+        footer = text[text.index('<footer'):]
+        assert model.programme.coordinator.email in footer
+        assert model.programme.coordinator.name in footer
+
+
+def test_brand_colours_stay_readable():
+    assert site.contrast("#ffffff", "#000000") == pytest.approx(21)
+    light = site._readable_on_white("#ffdd00")
+    assert site.contrast(light, "#ffffff") >= 4.5
+    assert site._brand_css(dict(site._brand_for("#ffee88", "#00ccff")))
+
+
+def test_everything_generated_stays_out_of_the_project(built):
+    assert not (built / site.WORK_DIR).exists()
+    assert not (built / ".dyade-staging").exists()
+    assert not list(built.rglob("*.md"))
+
+
+# -- engine --------------------------------------------------------------------
+
+def test_root_mkdocs_yml_is_the_base(built):
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "font: false" in config and "name: material" in config
+
+
+def test_mkdocs_warnings_fail_the_build(project, tmp_path):
+    """mkdocs runs in strict mode: a broken link in the content stops the build."""
+    home = project / "content" / "home.yml"
+    text = home.read_text(encoding="utf-8")
+    assert "intro:\n  fr: |\n" in text
+    home.write_text(text.replace("intro:\n  fr: |\n", "intro:\n  fr: |\n    Voir [ailleurs](nowhere.md).\n\n", 1),
+                    encoding="utf-8")
+    model = sources.load(project)
+    staging = tmp_path / "staging"
+    (staging / "site").mkdir(parents=True)
+    (staging / "dist").mkdir()
+    with pytest.raises(BuildError) as info:
+        site.write(model, staging, lambda msg: None)
+    assert "nowhere.md" in str(info.value) and "[fr]" in str(info.value)
+
+
+def test_project_without_site_templates_uses_the_bundled_ones(project, tmp_path):
+    shutil.rmtree(project / "templates" / "site")
+    (project / "mkdocs.yml").unlink()
+    model = sources.load(project)
+    staging = tmp_path / "staging"
+    (staging / "site").mkdir(parents=True)
+    (staging / "dist").mkdir()
+    site.write(model, staging, lambda msg: None)
+    assert (staging / "site" / "fr" / "index.html").is_file()
+
+
+def slow_build(config_file: str) -> list[str]:
+    """Stands in for one mkdocs build: reports its process and when it ran."""
+    start = time.time()
+    time.sleep(1.5)
+    return [f"{os.getpid()} {start} {time.time()}"]
+
+
+def test_languages_are_built_in_parallel_processes(monkeypatch):
+    monkeypatch.setattr(site, "build_one", slow_build)
+    results = site._build_all({"fr": Path("fr.yml"), "en": Path("en.yml")})
+    runs = [msgs[0].split() for msgs in results.values()]
+    pids = {pid for pid, _, _ in runs}
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+    starts, ends = [float(r[1]) for r in runs], [float(r[2]) for r in runs]
+    assert max(starts) < min(ends), "the two languages did not run at the same time"
+
+
+# -- serve -------------------------------------------------------------------
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start_serve(root: Path, port: int) -> subprocess.Popen:
+    code = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+            "from dyade.serve import serve; "
+            "sys.exit(serve(Path(sys.argv[2]), lambda m: print(m, flush=True), port=int(sys.argv[3]), host='127.0.0.1'))")
+    return subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(root), str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(project):
+    port = free_port()
+    proc = start_serve(project, port)
+    try:
+        url = f"http://127.0.0.1:{port}/en/"
+        _wait_for(lambda: "Francophone School Leaders Network" in _get(url), 300, "the first build")
+        programme = project / "content" / "programme.yml"
+        original = programme.read_text(encoding="utf-8")
+        programme.write_text(original.replace("en: Francophone School Leaders Network",
+                                              "en: Northern Lights School Network"), encoding="utf-8")
+        _wait_for(lambda: "Northern Lights School Network" in _get(url), 300, "the rebuild")
+        # a broken source: the error is printed, the last good site stays
+        programme.write_text(original.replace("  primary:", "  primry:"), encoding="utf-8")
+        time.sleep(8)
+        assert "Northern Lights School Network" in _get(url)
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0]
+    assert "unknown key 'primry'" in output, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]

@@ -1,0 +1,313 @@
+"""The website in a real browser (headless Chromium through Playwright):
+search in the reader's language, the language switcher, downloads, keyboard
+access, axe-core on every page, no request to another origin, and the
+organisation's name following programme.yml.
+
+These tests fail (never skip) when Chromium or axe-core is missing:
+`apt-get install chromium` and `npm ci` at the repository root.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT
+from sitetools import free_port, html_pages, page_url, serve_dir
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: install the Debian package 'chromium'"
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def base(built):
+    with serve_dir(built / "site") as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-CA")
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def local(base: str, url: str) -> str:
+    assert url.startswith(base), url
+    return url[len(base):]
+
+
+# -- search ------------------------------------------------------------------
+
+def search(page, base: str, lang: str, query: str) -> list[str]:
+    """Type `query` in the search box of the `lang` site; the result links
+    (site-relative, without anchors)."""
+    page.goto(f"{base}{lang}/", wait_until="networkidle")
+    meta = page.locator(".md-search-result__meta")
+    box = page.locator("input.md-search__input")
+    box.click()
+    idle = meta.inner_text()  # "Type to start searching"
+    box.press_sequentially(query, delay=20)
+    page.wait_for_function("([el, idle]) => el.textContent.trim() && el.textContent.trim() !== idle",
+                           arg=[meta.element_handle(), idle.strip()])
+    time.sleep(0.3)  # let the result list settle
+    # the theme shows the results ten at a time: scroll until all are there
+    count, stable = -1, 0
+    while stable < 3:
+        now = page.locator(".md-search-result__item").count()
+        stable = stable + 1 if now == count else 0
+        count = now
+        page.evaluate("document.querySelector('.md-search__scrollwrap').scrollTop = 1e9")
+        time.sleep(0.2)
+    hrefs = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+    return [re.split(r"[?#]", local(base, h))[0] for h in hrefs]
+
+
+@pytest.mark.parametrize("lang, query, expected, stem", [
+    ("fr", "mentorés", None, "mentoré"),
+    ("fr", "confidentialité", "fr/forms/confidentiality/", None),
+    ("en", "mentees", None, "mentee"),
+    ("en", "confidentiality", "en/forms/confidentiality/", None),
+])
+def test_search_finds_pages_in_the_readers_language_only(page, base, built, lang, query, expected, stem):
+    results = search(page, base, lang, query)
+    assert results, f"no result for {query!r}"
+    assert all(r.startswith(f"{lang}/") for r in results), results
+    if expected:
+        assert expected in results, results
+    if stem:
+        # the stemmer is on: some results hold the word only in another form
+        def words(path):
+            text = (built / "site" / path / "index.html").read_text(encoding="utf-8").lower()
+            text = text[text.index("<article"):text.index("</article>")]  # not the navigation
+            return set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", text)))
+        other_forms = [r for r in set(results) if stem in words(r) and query not in words(r)]
+        assert other_forms, f"no result has {stem!r} without {query!r}: {sorted(set(results))}"
+
+
+def test_search_does_not_return_the_other_language(page, base):
+    for lang, query in [("fr", "confidentiality agreement"), ("fr", "mentees"), ("en", "mentorés"),
+                        ("en", "engagement de confidentialité")]:
+        results = search(page, base, lang, query)
+        assert all(r.startswith(f"{lang}/") for r in results), (query, results)
+
+
+# -- language switcher -------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["", "forms/learning-plan/", "guide/coordinator/", "workshops/mentoring-coaching/facilitator/",
+                                  "glossary/", "downloads/"])
+def test_switcher_keeps_the_page(page, base, model, path):
+    for lang in model.languages:
+        for other in model.languages:
+            if other == lang:
+                continue
+            page.goto(f"{base}{lang}/{path}", wait_until="networkidle")
+            page.hover(".md-select")
+            page.click(f"a.md-select__link[hreflang={other}]")
+            page.wait_for_url(f"{base}{other}/{path}")
+            assert page.evaluate("document.documentElement.lang") == other
+
+
+def test_root_sends_visitors_to_their_browser_language(browser, base, model):
+    first = model.languages[0]
+    for locale, expected in [("en-GB", "en"), ("fr-CA", "fr"), ("de-DE", first)]:
+        context = browser.new_context(locale=locale)
+        tab = context.new_page()
+        tab.goto(base)
+        tab.wait_for_url(f"{base}{expected}/")
+        context.close()
+    # without JavaScript: a visible list of the languages
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(base)
+    assert tab.url == base
+    for lang in model.languages:
+        link = tab.locator(f'a[hreflang="{lang}"]')
+        assert link.is_visible()
+        assert link.get_attribute("href") == f"{lang}/"
+    context.close()
+
+
+# -- downloads ---------------------------------------------------------------
+
+def test_every_download_link_answers_with_the_file(page, base, built, model):
+    checked = 0
+    for lang in model.languages:
+        page.goto(f"{base}{lang}/downloads/", wait_until="networkidle")
+        hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
+        for href in hrefs:
+            response = page.request.get(href)
+            assert response.ok, href
+            rel = local(base, href)
+            assert rel.startswith(f"{lang}/downloads/")
+            dist_file = built / "dist" / lang / rel[len(f"{lang}/downloads/"):]
+            assert dist_file.is_file(), rel
+            assert response.body() == dist_file.read_bytes(), rel
+            checked += 1
+    expected = sum(1 for lang in model.languages for p in (built / "dist" / lang).rglob("*") if p.is_file())
+    assert checked == expected
+
+
+# -- keyboard ----------------------------------------------------------------
+
+def tab_to(page, selector: str, limit: int = 150) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("sel => document.activeElement && document.activeElement.matches(sel)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the keyboard")
+
+
+def test_keyboard_reaches_search_switcher_and_downloads(page, base, built):
+    # search: Tab to the box, type, arrow down to a result, Enter
+    page.goto(f"{base}en/", wait_until="networkidle")
+    tab_to(page, "input.md-search__input")
+    page.keyboard.type("confidentiality", delay=20)
+    page.wait_for_selector(".md-search-result__item")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(base) + "en/.+"))
+
+    # language switcher
+    page.goto(f"{base}en/forms/feedback/", wait_until="networkidle")
+    tab_to(page, "a.md-select__link[hreflang=fr]")
+    assert page.locator("a.md-select__link[hreflang=fr]").is_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}fr/forms/feedback/")
+
+    # a download button of a form (when the document writers made its files)
+    if any((built / "dist" / "fr" / "forms").glob("feedback.*")):
+        tab_to(page, "a.md-button[download]")
+        with page.expect_download() as info:
+            page.keyboard.press("Enter")
+        assert info.value.suggested_filename.endswith((".docx", ".pdf"))
+
+    # the downloads page: its first link is reached with Tab and downloads with Enter
+    page.goto(f"{base}en/downloads/", wait_until="networkidle")
+    if page.locator("article a[download]").count():
+        tab_to(page, "article a[download]")
+        with page.expect_download() as info:
+            page.keyboard.press("Enter")
+        assert info.value.suggested_filename.endswith((".docx", ".pdf"))
+
+
+# -- every page: accessibility, privacy -----------------------------------------
+
+@pytest.fixture(scope="module")
+def visited(browser, base, built):
+    """Load every page of every language once; axe-core's serious and
+    critical violations and every request the pages made."""
+    assert AXE.is_file(), f"{AXE} is missing: run `npm ci` at the repository root"
+    axe = AXE.read_text(encoding="utf-8")
+    site = built / "site"
+    urls = [page_url(site, p) for p in html_pages(site)]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    requests: list[tuple[str, str]] = []
+    current = {"url": ""}
+    context.on("request", lambda request: requests.append((current["url"], request.url)))
+    # the root page redirects at once: check it as it stands, without its script
+    context.route(base, lambda route: route.fulfill(
+        content_type="text/html",
+        body=re.sub(r"<script>.*?</script>", "", (site / "index.html").read_text(encoding="utf-8"), flags=re.S)))
+    tab = context.new_page()
+    violations = {}
+    for url in urls:
+        current["url"] = url
+        tab.goto(base + url, wait_until="networkidle")
+        tab.add_script_tag(content=axe)
+        found = tab.evaluate("""async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+              .map(v => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
+        }""")
+        if found:
+            violations[url] = found
+    context.close()
+    return {"urls": urls, "violations": violations, "requests": requests}
+
+
+def test_pages_of_both_languages_were_visited(visited, model):
+    for lang in model.languages:
+        assert sum(1 for u in visited["urls"] if u.startswith(f"{lang}/")) > 30
+    assert "" in visited["urls"]
+
+
+def test_no_serious_accessibility_violation(visited):
+    report = [f"{url or '/'}: {v}" for url, found in visited["violations"].items() for v in found]
+    assert not report, "\n".join(report[:40])
+
+
+def test_no_request_leaves_the_site(visited, base):
+    origin = urlsplit(base).netloc
+    foreign = [(page, url) for page, url in visited["requests"]
+               if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url).netloc != origin]
+    assert not foreign, foreign[:20]
+    assert len(visited["requests"]) > len(visited["urls"])  # the recording did see the pages' requests
+
+
+# -- print -------------------------------------------------------------------
+
+def test_pages_print_without_the_site_chrome(page, base):
+    page.goto(f"{base}en/flashcards/", wait_until="networkidle")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-footer", ".dyade-buttons"):
+        if page.locator(selector).count():
+            assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator("article h1").is_visible()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+
+
+# -- branding follows programme.yml ---------------------------------------------
+
+def test_home_page_shows_the_organisation_from_programme_yml(browser, project):
+    from test_site import start_serve
+    port = free_port()
+    proc = start_serve(project, port)
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        url = f"http://127.0.0.1:{port}/en/"
+
+        def org_name():
+            try:
+                tab.goto(url, wait_until="load")
+                return tab.locator(".dyade-org").inner_text(timeout=2000)
+            except Exception:  # the site is not there yet
+                return ""
+
+        deadline = time.monotonic() + 300
+        while org_name() != "Francophone School Leaders Network":
+            assert time.monotonic() < deadline, "the first build did not appear"
+            time.sleep(1)
+        assert "Francophone School Leaders Network" in tab.locator("footer").inner_text()
+        programme = project / "content" / "programme.yml"
+        programme.write_text(programme.read_text(encoding="utf-8").replace(
+            "en: Francophone School Leaders Network", "en: Prairie School Leaders Circle"), encoding="utf-8")
+        while org_name() != "Prairie School Leaders Circle":
+            assert time.monotonic() < deadline, "the rebuilt site did not show the new name"
+            time.sleep(1)
+        assert "Prairie School Leaders Circle" in tab.locator("footer").inner_text()
+    finally:
+        context.close()
+        proc.terminate()
+        proc.communicate(timeout=30)

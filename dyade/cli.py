@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
                         "schema: write the JSON Schema of the sources into schema/; serve: preview the site")
     p.add_argument("--root", type=Path, default=None, help="project folder (default: the current one)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the final line")
+    p.add_argument("--force", action="store_true",
+                   help="build: render every output again, even those whose sources did not change")
     return p
 
 
@@ -59,8 +61,11 @@ def main(argv: list[str] | None = None) -> int:
             from . import serve
             return serve.serve(root, log)
         else:
-            model = pipeline.build(root, log)
-            print(f"Built {len(model.languages)} languages: website in {root / 'site'}, documents in {root / 'dist'}")
+            report = pipeline.build(root, log, force=args.force)
+            what = ("nothing changed" if report.nothing_changed
+                    else f"{len(report.rendered)} outputs rendered, {len(report.reused)} unchanged")
+            print(f"Built {len(report.languages)} languages ({what}): website in {root / 'site'}, "
+                  f"documents in {root / 'dist'}")
     except SourceErrors as exc:
         _report(exc.problems)
         return 1

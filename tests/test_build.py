@@ -26,7 +26,7 @@ def test_build_reports_progress_and_where_outputs_are(tiny):
     assert "Checking the sources…" in result.stdout
     assert f"website in {tiny / 'site'}" in result.stdout and f"documents in {tiny / 'dist'}" in result.stdout
     assert (tiny / "site").is_dir() and (tiny / "dist").is_dir()
-    assert not (tiny / ".dyade-staging").exists()
+    assert not list((tiny / ".dyade").glob("staging-*"))
 
 
 def test_quiet_build_prints_only_the_final_line(tiny):
@@ -50,18 +50,18 @@ def test_failed_check_leaves_previous_outputs_untouched(tiny):
 def test_failed_writer_leaves_previous_outputs_untouched(tiny, monkeypatch):
     from dyade import pipeline
     from dyade.errors import BuildError
+    from dyade.writers import docx
 
     assert run_dyade(tiny, "--quiet").returncode == 0
     before = snapshot(tiny)
     assert before, "the first build should have produced files"
 
-    def broken(model, staging, log):
-        (staging / "site" / "half-written.html").write_text("<p>partial", encoding="utf-8")
+    def broken(model, form, lang, stamp):
         raise BuildError("the disk is full")
 
-    real = pipeline.available_writers()
-    monkeypatch.setattr(pipeline, "available_writers", lambda: [*real, ("broken", broken)])
-    with pytest.raises(BuildError):
-        pipeline.build(tiny, lambda msg: None)
+    # The workers are forked from this process, so they see the broken writer.
+    monkeypatch.setattr(docx, "render", broken)
+    with pytest.raises(BuildError, match="the disk is full"):
+        pipeline.build(tiny, lambda msg: None, force=True)
     assert snapshot(tiny) == before
-    assert not (tiny / ".dyade-staging").exists()
+    assert not list((tiny / ".dyade").glob("staging-*"))

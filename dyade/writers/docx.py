@@ -4,12 +4,13 @@ Every field becomes a Word content control (`dyade.oxml` builds the XML) with
 the field id as its tag and the label as its title, so the coordinator can
 read returned forms back with `dyade.readback.read_form`.  The writer reads
 only the model (and the logo file it names).  Same input, same bytes: zip
-timestamps and document dates come from SOURCE_DATE_EPOCH, or from the
-programme's start date.
+timestamps and document dates come from the build's date (SOURCE_DATE_EPOCH,
+or the sources' last change).
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -31,6 +32,7 @@ from .. import layout
 from .. import model as m
 from .. import oxml as ox
 from ..errors import BuildError
+from ..tasks import Context, Task, digest, plain
 
 FONT = "Calibri"
 TEXT_COLOUR = "1A1A1A"
@@ -44,12 +46,54 @@ BOX_INDENT = Pt(10)       # text inside the summary and instructions bars
 LIST_HANG = Pt(14)        # bullet to text
 
 
-def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
-    """Write dist/<lang>/forms/<form-id>.docx for every language and form."""
-    stamp = build_date(model)
+def plan(model: m.Model, ctx: Context) -> list[Task]:
+    """One task per form and language: dist/<lang>/forms/<form-id>.docx.
+
+    A form's key holds, in its language only, the form, the programme
+    (branding, page size, protection), the interface strings and the list of
+    forms, plus the logo's bytes: editing the English of one form re-renders
+    that form's English DOCX and nothing else."""
+    logo = _FormDocument(model, model.forms[0], model.languages[0]).logo_path() if model.forms else None
+    logo_bytes = logo.read_bytes() if logo else b""
+    tasks = []
+    for lang in model.languages:
+        shared = digest(ctx.salt, plain(model.programme, lang), plain(model.strings, lang),
+                        [(f.id, f.number, plain(f.title, lang)) for f in model.forms], logo_bytes)
+        for form in model.forms:
+            out = f"dist/{lang}/{layout.form_docx(form)}"
+            tasks.append(Task(name=out, lang=lang, outputs=[out], weight=0.2,
+                              key=digest("docx", shared, plain(form, lang)),
+                              run=functools.partial(run_task, form.id, lang, ctx.epoch, out)))
+    return tasks
+
+
+def logo_note(model: m.Model) -> str | None:
+    """A note for the build log when Word cannot show the logo."""
     if model.forms and _FormDocument(model, model.forms[0], model.languages[0]).logo_path() is None:
-        log(f"  Note: Word cannot show the logo {model.programme.organisation.logo}; put a PNG of it next to it "
-            "(same name, .png) to have it in the DOCX forms' header")
+        return (f"Note: Word cannot show the logo {model.programme.organisation.logo}; put a PNG of it next "
+                "to it (same name, .png) to have it in the DOCX forms' header")
+    return None
+
+
+def run_task(form_id: str, lang: str, epoch: int, out: str, staging: Path) -> list[str]:
+    """Render one form (in a worker process: the model is the build's)."""
+    from ..pipeline import current_model
+
+    model = current_model()
+    form = next(f for f in model.forms if f.id == form_id)
+    target = Path(staging) / out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(render(model, form, lang, build_date(epoch)))
+    return []
+
+
+def write(model: m.Model, staging: Path, log: Callable[[str], None], epoch: int | None = None) -> None:
+    """Write dist/<lang>/forms/<form-id>.docx for every language and form,
+    here and now (the build engine uses `plan` instead)."""
+    note = logo_note(model)
+    if note:
+        log("  " + note)
+    stamp = build_date(model_epoch(model) if epoch is None else epoch)
     for lang in model.languages:
         for form in model.forms:
             target = Path(staging) / "dist" / lang / layout.form_docx(form)
@@ -58,17 +102,24 @@ def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
         log(f"  {len(model.forms)} DOCX forms in {lang}")
 
 
-def build_date(model: m.Model) -> dt.datetime:
-    """SOURCE_DATE_EPOCH if set (reproducible builds), else the programme's start."""
+def model_epoch(model: m.Model) -> int:
+    """SOURCE_DATE_EPOCH if set, else midnight UTC on the programme's first day
+    (for callers outside the build engine, which passes its own date)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
+            return int(epoch)
+        except ValueError:
             raise BuildError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds; unset it or fix it")
-    else:
-        start = model.programme.start
-        stamp = dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc)
+    start = model.programme.start
+    return int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def build_date(epoch: int) -> dt.datetime:
+    try:
+        stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BuildError(f"the build date {epoch!r} is not a number of seconds since 1970; fix SOURCE_DATE_EPOCH")
     # Zip archives cannot hold dates before 1980.
     return max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).replace(microsecond=0)
 

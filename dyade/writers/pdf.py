@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -35,12 +36,14 @@ from pathlib import Path
 from .. import layout
 from .. import model as m
 from ..errors import BuildError
+from ..tasks import Context, Task, digest
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
 TEMPLATE_FILES = ("lib.typ", "docs.typ")
 PDF_STANDARDS = ["a-2b", "ua-1"]
 MAX_ANSWER_CHARS = 750  # about what a flashcard holds in its smallest type
-CACHE_DIR = ".dyade-cache"  # relative to the project folder (ignored by git)
+CACHE_DIR = ".dyade/cache"  # relative to the project folder (ignored by git)
+WORK_DIR = "pdf-src"  # in the staging folder: the typst sources of every document
 NNBSP = "\u202f"  # narrow no-break space
 
 # pandoc's Markdown without what could smuggle typst code or surprise an
@@ -191,7 +194,7 @@ class MarkdownBatch:
 
 class _Cache:
     """Markdown → typst conversions from earlier builds, in
-    `.dyade-cache/pdf-markdown.json`.  Entries are keyed by the text, its
+    `.dyade/cache/pdf-markdown.json`.  Entries are keyed by the text, its
     language, pandoc's version and this module's source, so a change to
     any of them converts again.  Only the entries of the last build are kept;
     a missing or unreadable cache is simply rebuilt."""
@@ -820,7 +823,8 @@ def _sort_key(text: str) -> str:
 
 
 def creation_timestamp(model: m.Model) -> int:
-    """SOURCE_DATE_EPOCH when set, else midnight UTC on the programme's first day."""
+    """SOURCE_DATE_EPOCH when set, else midnight UTC on the programme's first
+    day (for callers outside the build engine, which passes its own date)."""
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if env.isdigit():
         return int(env)
@@ -828,58 +832,96 @@ def creation_timestamp(model: m.Model) -> int:
     return int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc).timestamp())
 
 
-def _compile(work: Path, job: Job, index: int, timestamp: int) -> tuple[bytes, list[str]]:
+def _compile(work: Path, name: str, where: str, timestamp: int) -> tuple[bytes, list[str]]:
     import typst
 
-    name = f"doc{index:03d}"
     main = work / f"{name}.typ"
     try:
         pdf, warnings = typst.compile_with_warnings(str(main), root=str(work), pdf_standards=PDF_STANDARDS,
                                                     timestamp=timestamp)
     except Exception as exc:  # typst.TypstError, with typst's own message
         detail = getattr(exc, "diagnostic", "") or str(exc)
-        raise BuildError(f"typst could not make {job.lang}/{job.path} (from {name}.typ):\n{detail}") from exc
-    return pdf, [f"{job.lang}/{job.path}: {getattr(w, 'message', w)}" for w in warnings]
+        raise BuildError(f"typst could not make {where} (from {name}.typ):\n{detail}") from exc
+    return pdf, [f"{where}: {getattr(w, 'message', w)}" for w in warnings]
 
 
-def write(model: m.Model, staging: Path, log) -> None:
-    started = time.monotonic()
+def _source_name(job: Job) -> str:
+    """A stable file name for a document's typst sources: the same document
+    keeps the same name when others are added or removed."""
+    return job.lang + "--" + re.sub(r"[^a-z0-9]+", "-", job.path.removesuffix(".pdf").lower())
+
+
+def _prepare(model: m.Model, work: Path, log) -> list[tuple[Job, str, str]]:
+    """Convert the Markdown, write every document's typst sources into
+    `work`; (job, source name, digest of its sources) per document."""
     batch = MarkdownBatch()
     documents = Documents(model, batch)
     jobs = documents.jobs()
     for warning in documents.warnings:
         log(f"  warning: {warning}")
-    workers = max(1, min(4, os.cpu_count() or 1))
-    batch.convert(workers, cache_dir=Path(model.root) / CACHE_DIR)
-    timestamp = creation_timestamp(model)
-    logo = Path(model.root) / model.programme.organisation.logo
+    batch.convert(max(1, min(4, os.cpu_count() or 1)), cache_dir=Path(model.root) / CACHE_DIR)
+    work.mkdir(parents=True, exist_ok=True)
+    shared = []
+    for name in TEMPLATE_FILES:
+        # A project may carry its own templates/pdf/; else the bundled ones.
+        own = Path(model.root) / "templates" / "pdf" / name
+        data = (own if own.is_file() else TEMPLATE_DIR / name).read_bytes()
+        (work / name).write_bytes(data)
+        shared.append(data)
+    logo = (Path(model.root) / model.programme.organisation.logo).read_bytes()
+    (work / documents.logo_name).write_bytes(logo)
+    shared.append(logo)
+    common = digest(*shared)
+    prepared = []
+    for job in jobs:
+        name = _source_name(job)
+        data = json.dumps(job.data, ensure_ascii=False, indent=1)
+        module = md_module(job.md_keys, batch, _link_targets(job.data))
+        main = '#import "docs.typ": *\n' f'#import "{name}-md.typ": md\n' f'#{job.function}(json("{name}.json"), md)\n'
+        (work / f"{name}.json").write_text(data, encoding="utf-8")
+        (work / f"{name}-md.typ").write_text(module, encoding="utf-8")
+        (work / f"{name}.typ").write_text(main, encoding="utf-8")
+        prepared.append((job, name, digest(common, data, module, main)))
+    return prepared
+
+
+def plan(model: m.Model, ctx: Context, log) -> list[Task]:
+    """One task per PDF; its key is the digest of the typst sources it is
+    compiled from (data, converted Markdown, templates, logo)."""
+    import typst
+
+    salt = digest(ctx.salt, getattr(typst, "__version__", ""), PDF_STANDARDS)
+    work = ctx.staging / WORK_DIR
+    tasks = []
+    for job, name, key in _prepare(model, work, log):
+        out = f"dist/{job.lang}/{job.path}"
+        tasks.append(Task(name=out, lang=job.lang, outputs=[out], key=digest("pdf", salt, key),
+                          weight=3.0 if job.function == "guide" else 1.0,
+                          run=functools.partial(run_task, str(work), name, out, ctx.epoch)))
+    return tasks
+
+
+def run_task(work: str, name: str, out: str, epoch: int, staging: Path) -> list[str]:
+    pdf, warnings = _compile(Path(work), name, out, epoch)
+    target = Path(staging) / out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(pdf)
+    return list(dict.fromkeys(warnings))
+
+
+def write(model: m.Model, staging: Path, log, epoch: int | None = None) -> None:
+    """Make every PDF here and now (the build engine uses `plan` instead)."""
+    started = time.monotonic()
+    timestamp = creation_timestamp(model) if epoch is None else epoch
     with tempfile.TemporaryDirectory(prefix="dyade-pdf-") as tmp:
         # DYADE_PDF_WORK=<folder> keeps the typst sources there, to debug a template.
         work = Path(os.environ.get("DYADE_PDF_WORK") or tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        for name in TEMPLATE_FILES:
-            # A project may carry its own templates/pdf/; else the bundled ones.
-            own = Path(model.root) / "templates" / "pdf" / name
-            shutil.copyfile(own if own.is_file() else TEMPLATE_DIR / name, work / name)
-        shutil.copyfile(logo, work / documents.logo_name)
-        for i, job in enumerate(jobs):
-            name = f"doc{i:03d}"
-            (work / f"{name}.json").write_text(json.dumps(job.data, ensure_ascii=False, indent=1), encoding="utf-8")
-            labels = _link_targets(job.data)
-            (work / f"{name}-md.typ").write_text(md_module(job.md_keys, batch, labels), encoding="utf-8")
-            (work / f"{name}.typ").write_text(
-                '#import "docs.typ": *\n'
-                f'#import "{name}-md.typ": md\n'
-                f'#{job.function}(json("{name}.json"), md)\n', encoding="utf-8")
-        # Biggest first, so the guides do not finish last on their own.
-        order = sorted(range(len(jobs)), key=lambda i: jobs[i].function != "guide")
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = dict(zip(order, pool.map(lambda i: _compile(work, jobs[i], i, timestamp), order)))
-    for i, job in enumerate(jobs):
-        target = staging / "dist" / job.lang / job.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        pdf, warnings = results[i]
-        target.write_bytes(pdf)
-        for warning in dict.fromkeys(warnings):
-            log(f"  warning: {warning}")
-    log(f"  {len(jobs)} PDF files in {time.monotonic() - started:.1f} s")
+        prepared = _prepare(model, work, log)
+        order = sorted(prepared, key=lambda p: p[0].function != "guide")  # biggest first
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            results = pool.map(lambda p: run_task(str(work), p[1], f"dist/{p[0].lang}/{p[0].path}", timestamp,
+                                                  staging), order)
+            for warnings in results:
+                for warning in warnings:
+                    log(f"  warning: {warning}")
+    log(f"  {len(prepared)} PDF files in {time.monotonic() - started:.1f} s")

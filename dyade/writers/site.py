@@ -18,6 +18,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime as dt
+import functools
 import json
 import multiprocessing
 import os
@@ -31,6 +32,7 @@ import jinja2
 from .. import layout
 from .. import model as m
 from ..errors import BuildError
+from ..tasks import Context, Task, digest, tree_digest
 from . import site_markdown as md
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -41,31 +43,78 @@ MAX_PROCESSES = 2
 SEARCH_SEPARATOR = r"[\s\-,:;!?=\[\]()\"'’/«»]+|\.(?!\d)"
 
 
-def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
-    staging = Path(staging)
-    root = Path(model.root)
+def prepare(model: m.Model, ctx: Context, lang: str) -> Task:
+    """Write the Markdown pages and mkdocs configuration of `lang` into the
+    staging folder (its documents must already be in `dist/<lang>/` there);
+    the task that runs mkdocs on them.
+
+    The key is the digest of what mkdocs reads: the pages (with the
+    documents offered for download), the configuration, the base
+    `mkdocs.yml`, the theme overrides and the versions of mkdocs and the
+    theme; so a site is rebuilt only when one of them changed."""
+    from importlib.metadata import version
+
+    staging, root = Path(ctx.staging), Path(model.root)
     templates = _project_or_bundled(root, "templates/site")
     base_config = _project_or_bundled(root, "mkdocs.yml")
-    env = _jinja(templates)
-    work = staging / WORK_DIR
+    work = staging / WORK_DIR / lang
     shutil.rmtree(work, ignore_errors=True)
+    docs = work / "docs"
+    available = _available_downloads(model, staging / "dist" / lang)
+    _write_pages(model, lang, _jinja(templates), docs, available)
+    _copy_assets(model, templates, docs, available, staging / "dist" / lang)
+    config = _write_config(model, lang, work, docs, staging / "site" / lang, base_config, templates / "overrides")
+    settings = json.loads(config.read_text(encoding="utf-8"))
+    for machine_specific in ("INHERIT", "docs_dir", "site_dir"):
+        settings.pop(machine_specific, None)
+    settings["theme"].pop("custom_dir", None)
+    key = digest("site", ctx.salt, version("mkdocs"), version("mkdocs-material"), settings,
+                 base_config.read_bytes(), tree_digest(templates / "overrides"), tree_digest(docs))
+    return Task(name=f"site/{lang}", lang=lang, outputs=[f"site/{lang}"], key=key, weight=4.0,
+                run=functools.partial(run_task, str(config), lang))
 
-    configs = {}
-    for lang in model.languages:
-        docs = work / lang / "docs"
-        available = _available_downloads(model, staging / "dist" / lang)
-        _write_pages(model, lang, env, docs, available)
-        _copy_assets(model, templates, docs, available, staging / "dist" / lang)
-        configs[lang] = _write_config(model, lang, work / lang, docs, staging / "site" / lang,
-                                      base_config, templates / "overrides")
 
+def run_task(config_file: str, lang: str, staging: Path) -> list[str]:
+    """Run mkdocs on one language (in a worker process)."""
+    problems = build_one(config_file)
+    if problems:
+        raise BuildError("mkdocs found problems in the generated website:\n  "
+                         + "\n  ".join(f"[{lang}] {msg}" for msg in problems))
+    return []
+
+
+def chooser_page(model: m.Model) -> bytes:
+    """site/index.html: sends visitors to the site in their browser's language."""
+    env = _jinja(_project_or_bundled(Path(model.root), "templates/site"))
+    return env.get_template("index.html.j2").render(
+        model=model, brand=_brand(model),
+        logo_suffix=Path(model.programme.organisation.logo).suffix.lower()).encode("utf-8")
+
+
+def plan_index(model: m.Model, ctx: Context) -> Task:
+    page = chooser_page(model)
+    return Task(name="site/index.html", lang="", outputs=["site/index.html"], key=digest("index", page),
+                weight=0.01, run=functools.partial(write_file, "site/index.html", page))
+
+
+def write_file(out: str, data: bytes, staging: Path) -> list[str]:
+    target = Path(staging) / out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return []
+
+
+def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
+    """Build every language's site here and now, from the documents already
+    in `staging/dist/` (the build engine uses `prepare` instead)."""
+    staging = Path(staging)
+    ctx = Context(root=Path(model.root), staging=staging, epoch=0, salt="")
+    configs = {lang: Path(prepare(model, ctx, lang).run.args[0]) for lang in model.languages}
     problems = _build_all(configs)
     if problems:
         lines = [f"[{lang}] {msg}" for lang, msgs in problems.items() for msg in msgs]
         raise BuildError("mkdocs found problems in the generated website:\n  " + "\n  ".join(lines))
-    chooser = env.get_template("index.html.j2").render(
-        model=model, brand=_brand(model), logo_suffix=Path(model.programme.organisation.logo).suffix.lower())
-    (staging / "site" / "index.html").write_text(chooser, encoding="utf-8")
+    (staging / "site" / "index.html").write_bytes(chooser_page(model))
     pages = sum(1 for lang in model.languages for _ in (staging / "site" / lang).rglob("index.html"))
     log(f"  website: {pages} pages in {len(model.languages)} languages ({', '.join(model.languages)})")
 

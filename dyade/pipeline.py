@@ -107,9 +107,6 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
     note = docx.logo_note(model)
     if note:
         log("  " + note)
-    log("Planning the documents…")
-    documents = docx.plan(model, ctx) + pdf.plan(model, ctx, log)
-    documents.sort(key=lambda t: (model.languages.index(t.lang), -t.weight))
     report = Report(model.languages, [], [])
     _MODEL = model
     # SOURCE_DATE_EPOCH also dates mkdocs' sitemap; the workers, forked now,
@@ -119,66 +116,32 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
     workers = max(1, os.cpu_count() or 1)
     pool = _pool(workers)
     try:
-        pending: dict[cf.Future, Task] = {}
-        queue: list[Task] = []
-        waiting = {lang: 0 for lang in model.languages}
-        sites_started: set[str] = set()
-        document_names = {t.name for t in documents}
-
-        def start(task: Task) -> bool:
-            """Reuse the task's previous outputs (True) or send it to a worker."""
-            if previous and previous.intact(root, task.name, task.key):
-                files = previous.tasks[task.name]["files"]
-                link_outputs(root, staging, files)
-                report.reused.append(task.name)
-                manifest.tasks[task.name] = {"key": task.key, "files": files}
-                return True
-            report.rendered.append(task.name)
-            manifest.tasks[task.name] = {"key": task.key, "files": {}}
-            # A site goes ahead of the queued documents: it is the longest
-            # task, and its language's documents are all done.
-            queue.insert(0, task) if task.name.startswith("site/") else queue.append(task)
-            return False
-
-        def fill() -> None:
-            # Only as many tasks in flight as workers, so the queue order
-            # (not the pool's) decides what runs next.
-            while queue and len(pending) < workers:
-                task = queue.pop(0)
-                pending[pool.submit(task.run, staging)] = task
-
-        def start_ready_sites() -> None:
+        run = _Scheduler(pool, workers, root, staging, previous, manifest, report)
+        # The forms go to the workers first; their PDFs are planned meanwhile
+        # (pandoc converts the Markdown in this process).
+        for task in docx.plan(model, ctx):
+            run.add(task)
+        log("Converting the texts of the PDF handouts…")
+        for task in sorted(pdf.plan(model, ctx, log), key=lambda t: (model.languages.index(t.lang), -t.weight)):
+            run.add(task)
+        run.add(site.plan_index(model, ctx))
+        sites: set[str] = set()
+        log(f"Rendering {len(run.queue) + len(run.pending)} documents "
+            f"({len(report.reused)} outputs unchanged)…")
+        while True:
+            # A language's site can start once all its documents are there:
+            # it offers them for download.
             for lang in model.languages:
-                if waiting[lang] == 0 and lang not in sites_started:
-                    sites_started.add(lang)
-                    start(site.prepare(model, ctx, lang))
-
-        for task in documents:
-            waiting[task.lang] += 1
-        for task in documents:
-            if start(task):
-                waiting[task.lang] -= 1
-        start_ready_sites()
-        start(site.plan_index(model, ctx))
-        fill()
-        total = len(pending) + len(queue)
-        if total:
-            log(f"Rendering {total} outputs ({len(report.reused)} unchanged)…")
-        done = 0
-        while pending:
-            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for future in finished:
-                task = pending.pop(future)
-                for warning in future.result():  # raises the task's BuildError
+                if lang not in sites and not run.unfinished(lang):
+                    sites.add(lang)
+                    run.add(site.prepare(model, ctx, lang), first=True)
+            if not run.pending and not run.queue:
+                break
+            for task, warnings in run.wait():
+                for warning in warnings:
                     log(f"  warning: {warning}")
-                manifest.tasks[task.name]["files"] = files_of(staging, task.outputs)
-                done += 1
-                log(f"  [{done}/{total}] {task.name}")
-                if task.name in document_names:
-                    waiting[task.lang] -= 1
-            start_ready_sites()
-            fill()
-            total = max(total, done + len(pending) + len(queue))
+                log(f"  [{len(report.rendered) - len(run.queue) - len(run.pending)}/{len(report.rendered)}] "
+                    f"{task.name}")
     except BaseException:
         _stop(pool)
         raise
@@ -192,6 +155,52 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
     for work in (pdf.WORK_DIR, site.WORK_DIR):
         shutil.rmtree(staging / work, ignore_errors=True)
     return report
+
+
+class _Scheduler:
+    """Reuses unchanged outputs, and keeps the workers busy with the others
+    in queue order (never more tasks in flight than workers, so a site that
+    becomes ready can still go ahead of the documents waiting)."""
+
+    def __init__(self, pool, workers, root, staging, previous, manifest, report):
+        self.pool, self.workers, self.root, self.staging = pool, workers, root, staging
+        self.previous, self.manifest, self.report = previous, manifest, report
+        self.queue: list[Task] = []
+        self.pending: dict[cf.Future, Task] = {}
+
+    def add(self, task: Task, first: bool = False) -> None:
+        previous = self.previous
+        if previous and previous.intact(self.root, task.name, task.key):
+            files = previous.tasks[task.name]["files"]
+            link_outputs(self.root, self.staging, files)
+            self.report.reused.append(task.name)
+            self.manifest.tasks[task.name] = {"key": task.key, "files": files}
+        else:
+            self.report.rendered.append(task.name)
+            self.manifest.tasks[task.name] = {"key": task.key, "files": {}}
+            self.queue.insert(0, task) if first else self.queue.append(task)
+        self._fill()
+
+    def unfinished(self, lang: str) -> bool:
+        """Documents of `lang` still queued or rendering."""
+        return any(t.lang == lang and t.name.startswith("dist/")
+                   for t in [*self.queue, *self.pending.values()])
+
+    def wait(self) -> list[tuple[Task, list[str]]]:
+        done, _ = cf.wait(self.pending, return_when=cf.FIRST_COMPLETED)
+        finished = []
+        for future in done:
+            task = self.pending.pop(future)
+            warnings = future.result()  # raises the task's BuildError
+            self.manifest.tasks[task.name]["files"] = files_of(self.staging, task.outputs)
+            finished.append((task, warnings))
+        self._fill()
+        return finished
+
+    def _fill(self) -> None:
+        while self.queue and len(self.pending) < self.workers:
+            task = self.queue.pop(0)
+            self.pending[self.pool.submit(task.run, self.staging)] = task
 
 
 def _stop(pool: cf.Executor) -> None:

@@ -390,6 +390,13 @@ class Model:
         """Interface text (button labels, running heads) in `lang`."""
         return self.strings[key][lang]
 
+    def long_date(self, day: _dt.date, lang: str) -> str:
+        """A date in words, as every output writes it: "1er septembre 2026",
+        "September 1, 2026"."""
+        month = self.ui("month_names", lang).split()[day.month - 1]
+        number = self.ui("first_day", lang) if day.day == 1 else str(day.day)
+        return self.ui("long_date", lang).format(day=number, month=month, year=day.year)
+
     def find(self, kind: str, ident: str):
         """The item a reference `kind:ident` points to, or None."""
         pools = {"chapter": self.chapters, "form": self.forms, "annex": self.annexes,

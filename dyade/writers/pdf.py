@@ -444,10 +444,7 @@ PDF_UI_KEYS = ("form", "annex", "chapter", "forms", "annexes", "contents", "cale
 
 def format_date(docs: "Documents", lang: str, date: dt.date) -> str:
     """A date in words: "1er septembre 2026", "September 1, 2026"."""
-    months = [name.strip() for name in docs.raw_ui("pdf_months", lang).split(",")]
-    month = months[date.month - 1] if len(months) == 12 else f"{date.month:02d}"
-    day = docs.raw_ui("pdf_first_day", lang) if date.day == 1 else str(date.day)
-    return typographic(docs.raw_ui("pdf_date_format", lang).format(day=day, month=month, year=date.year), lang)
+    return typographic(docs.model.long_date(date, lang), lang)
 
 
 class Documents:

@@ -246,11 +246,7 @@ class Page:
 
     # dates and durations
     def date(self, day: dt.date) -> str:
-        months = self.model.ui("site_months", self.lang).split()
-        first = self.model.ui("site_first_day", self.lang)
-        text = self.ui("site_date", day=first if day.day == 1 else day.day, month=months[day.month - 1],
-                       year=day.year)
-        return text.replace(" ", "\u00a0")  # a date is not split across lines
+        return self.model.long_date(day, self.lang).replace(" ", "\u00a0")  # a date is not split across lines
 
     def minutes(self, n: int) -> str:
         return f"{n}\u00a0{self.model.ui('minutes', self.lang)}"

@@ -45,10 +45,16 @@ def summary(model) -> str:
             f"languages ({langs}).")
 
 
+def _quiet_log(msg: str) -> None:
+    # --quiet silences progress, not what the user should act on.
+    if msg.lstrip().startswith(("warning:", "Note:")):
+        print(msg.strip(), file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = (args.root or _default_root()).resolve()
-    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, flush=True))
+    log = _quiet_log if args.quiet else (lambda msg: print(msg, flush=True))
     try:
         if args.command == "check":
             print(summary(sources.load(root)))

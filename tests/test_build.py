@@ -65,3 +65,17 @@ def test_failed_writer_leaves_previous_outputs_untouched(tiny, monkeypatch):
         pipeline.build(tiny, lambda msg: None, force=True)
     assert snapshot(tiny) == before
     assert not list((tiny / ".dyade").glob("staging-*"))
+
+
+def test_quiet_build_still_shows_notes_and_warnings(tiny):
+    """--quiet silences progress, not what the coordinator should act on."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    (tiny / "content" / "assets" / "logo.svg").write_text(svg, encoding="utf-8")
+    (tiny / "content" / "assets" / "logo.png").unlink()
+    programme = tiny / "content" / "programme.yml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace("assets/logo.png", "assets/logo.svg"),
+                         encoding="utf-8")
+    result = run_dyade(tiny, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "Note: Word cannot show the logo content/assets/logo.svg" in result.stderr
+    assert result.stdout.startswith("Built 2 languages") and len(result.stdout.splitlines()) == 1

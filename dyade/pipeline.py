@@ -213,10 +213,11 @@ def _stop(pool: cf.Executor) -> None:
 
 
 def _pool(workers: int) -> cf.Executor:
-    """Worker processes, forked so they share the loaded model; threads
-    where fork does not exist (the work is then less parallel)."""
+    """Worker processes, forked so they share the loaded model.  Where fork
+    does not exist (Windows), one thread: mkdocs cannot run twice at once in
+    one process, so the build is then sequential."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        return cf.ThreadPoolExecutor(max_workers=workers)
+        return cf.ThreadPoolExecutor(max_workers=1)
     import typst  # noqa: F401  (imported once here rather than in every worker)
 
     return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),

@@ -250,3 +250,18 @@ def test_swap_interrupted_half_way_is_finished_by_the_next_build(tiny, monkeypat
     assert "Finished putting in place the outputs of a build that was interrupted." in result.stdout
     consistent(tiny)
     assert "(nothing changed)" in result.stdout.splitlines()[-1]
+
+
+def test_without_fork_the_build_runs_in_one_thread_and_gives_the_same_files(tiny, monkeypatch):
+    """Windows has no fork: the engine then renders in one thread; the
+    outputs must be the same."""
+    import multiprocessing
+
+    from dyade import pipeline
+
+    build(tiny)
+    expected = digests(tiny)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    report = pipeline.build(tiny, lambda msg: None, force=True)
+    assert "site/fr" in report.rendered and not report.reused
+    assert digests(tiny) == expected

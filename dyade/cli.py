@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
                         "schema: write the JSON Schema of the sources into schema/; serve: preview the site")
     p.add_argument("--root", type=Path, default=None, help="project folder (default: the current one)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the final line")
+    p.add_argument("--port", type=int, default=8000, help="serve: the port to preview the site on (default 8000)")
     p.add_argument("--force", action="store_true",
                    help="build: render every output again, even those whose sources did not change")
     return p
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"JSON Schemas written to {root / 'schema'}")
         elif args.command == "serve":
             from . import serve
-            return serve.serve(root, log)
+            return serve.serve(root, log, port=args.port)
         else:
             report = pipeline.build(root, log, force=args.force)
             what = ("nothing changed" if report.nothing_changed

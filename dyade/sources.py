@@ -12,20 +12,24 @@ import datetime as dt
 import difflib
 import os
 import re
+import stat
 import types
 import typing
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from . import model as m
 from .errors import Problem, SourceErrors
 
 MAX_FILE_BYTES = 1_000_000  # the whole bundled guide is far below this
+MAX_DEPTH = 50  # values inside values; Dyade sources need about 10, Python's stack allows a few hundred
+MAX_DIGITS = 9  # no number in Dyade sources comes near a billion
 IDENT_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -78,15 +82,27 @@ class _Reader:
         """Read one YAML file into a node tree, or record why it cannot be."""
         self.path = path.relative_to(self.root).as_posix()
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                self.problems.append(Problem(self.path, 1, 1, "this is a folder, not a file, but its name ends in .yml",
+                                             "rename or move it: every .yml file of this folder is read as a source"))
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                # A pipe would block the reader, a device like /dev/zero never ends.
+                self.problems.append(Problem(self.path, 1, 1, "this is not an ordinary file (a pipe, a device or a socket)",
+                                             "rename or move it: every .yml file of this folder is read as a source"))
+                return None
+            with path.open("rb") as f:
+                raw = f.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            self.problems.append(Problem(self.path, 1, 1, f"cannot read the file ({exc.strerror})", "check that it exists and is readable"))
+            self.problems.append(Problem(self.path, 1, 1, f"cannot read the file ({exc.strerror or exc})",
+                                         "check that it exists and is readable"))
             return None
-        if size > MAX_FILE_BYTES:
+        if len(raw) > MAX_FILE_BYTES:
+            size = max(info.st_size, len(raw))
             self.problems.append(Problem(self.path, 1, 1, f"file is too large ({size // 1_000_000} MB; the limit is 1 MB)",
                                          "split it into smaller files or remove what does not belong in it"))
             return None
-        raw = path.read_bytes()
         if raw.startswith(b"\xef\xbb\xbf"):  # a BOM from Windows editors is harmless
             raw = raw[3:]
         try:
@@ -105,23 +121,35 @@ class _Reader:
         # needed, and skipping comments makes reading twice as fast.
         yaml = YAML(typ="safe", pure=True)
         yaml.Composer = _NoAliasComposer
+        # The composer recurses once per level: stop far before Python's stack does.
+        yaml.max_depth = MAX_DEPTH
         try:
             return yaml.compose(text)
         except _AliasRefused as exc:
             line, col = _mark_of(exc.mark)
             self.problems.append(Problem(self.path, line, col, "YAML aliases (*name) are not allowed",
-                                         "write the text out in full instead of referring to an anchor"))
+                                         "write the text out in full instead of referring to an anchor; "
+                                         "to start a text with * or &, put it in quotes"))
+            return None
+        except MaxDepthExceededError as exc:
+            line, col = _mark_of(exc.problem_mark)
+            self.problems.append(Problem(self.path, line, col, f"values are nested more than {MAX_DEPTH} levels deep here",
+                                         "check the brackets and the indentation: Dyade sources never need more "
+                                         "than a few levels"))
             return None
         except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
+            mark, what, how = _syntax_problem(exc)
             line, col = _mark_of(mark) if mark else (1, 1)
-            problem = (exc.problem or exc.context or "invalid YAML").strip()
-            if "\\t" in problem or "\t" in problem or "tab" in problem.lower():
-                self.problems.append(Problem(self.path, line, col, "a tab character is used for indentation",
-                                             "indent with spaces only (set your editor to insert spaces)"))
-            else:
-                self.problems.append(Problem(self.path, line, col, f"YAML syntax error: {problem}",
-                                             "check the indentation, the colons and the quotes on this line and the one above"))
+            self.problems.append(Problem(self.path, line, col, what, how))
+            return None
+        except ReaderError as exc:
+            # A character YAML refuses, e.g. a control character pasted with a text.
+            at = exc.position if isinstance(exc.position, int) else 0
+            line = text.count("\n", 0, at) + 1
+            col = at - (text.rfind("\n", 0, at) + 1) + 1
+            char = exc.character if isinstance(exc.character, int) else 0
+            self.problems.append(Problem(self.path, line, col, f"the file contains an invisible control character U+{char:04X}",
+                                         "delete it (it often comes with text pasted from another program)"))
             return None
         except YAMLError as exc:
             self.problems.append(Problem(self.path, 1, 1, f"YAML error: {exc}", "check the file's syntax"))
@@ -170,18 +198,30 @@ class _Reader:
         if hint is bool:
             if _tag(node) == "bool":
                 return value.lower() == "true"
-            self.problem(node, f"{where} should be true or false, not {value!r}", "write true or false")
+            self.problem(node, f"{where} should be true or false, not {_show(value)}", "write true or false")
             return INVALID
         if hint is int:
-            if _tag(node) == "int":
+            # YAML also reads 0x1F, 0o17 and 1_000 as integers; Dyade wants plain digits.
+            digits = value.lstrip("+-")
+            if _tag(node) == "int" and digits.isascii() and digits.isdigit():
+                if len(digits) > MAX_DIGITS:
+                    self.problem(node, f"{where} is too large ({len(digits)} digits)",
+                                 f"use a number of at most {MAX_DIGITS} digits, such as 3")
+                    return INVALID
                 return int(value)
-            self.problem(node, f"{where} should be a whole number, not {value!r}", "write a number such as 3, without quotes")
+            self.problem(node, f"{where} should be a whole number, not {_show(value)}",
+                         "write a number such as 3, without quotes")
             return INVALID
         if hint is dt.date:
             try:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
-                self.problem(node, f"{where} should be a date, not {value!r}", "write it as YYYY-MM-DD, for example 2026-09-01")
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                    self.problem(node, f"{where} {value.strip()} is not a day of the calendar",
+                                 "check the day and the month (YYYY-MM-DD)")
+                else:
+                    self.problem(node, f"{where} should be a date, not {_show(value)}",
+                                 "write it as YYYY-MM-DD, for example 2026-09-01")
                 return INVALID
         if _tag(node) == "null" or not value.strip():
             self.problem(node, f"{where} is empty", "write a value after the colon")
@@ -208,12 +248,25 @@ class _Reader:
         return value
 
     def check_asset(self, node: Node, value: str, where: str):
-        candidate = (self.root / value).resolve()
-        if os.path.isabs(value) or not candidate.is_relative_to(self.root.resolve()):
+        try:
+            candidate = (self.root / value).resolve()
+            outside = os.path.isabs(value) or not candidate.is_relative_to(self.root.resolve())
+            is_dir, is_file = candidate.is_dir(), candidate.is_file()
+        except (OSError, ValueError, RuntimeError) as exc:
+            # A NUL character, a name too long, a loop of symbolic links…
+            reason = getattr(exc, "strerror", None) or str(exc)
+            self.problem(node, f"{where} {_show(value)} is not a usable file path ({reason})",
+                         "give the path of a file in the project, e.g. content/assets/logo.png")
+            return INVALID
+        if outside:
             self.problem(node, f"{where} {value!r} points outside the project folder",
                          "copy the file into the project (e.g. content/assets/) and give its path from the project folder")
             return INVALID
-        if not candidate.is_file():
+        if is_dir:
+            self.problem(node, f"{where} {value!r} is a folder, not a file",
+                         "give the path of the file itself, e.g. content/assets/logo.png")
+            return INVALID
+        if not is_file:
             self.problem(node, f"{where} {value!r} does not exist",
                          "check the spelling; paths start from the project folder, e.g. content/assets/logo.png")
             return INVALID
@@ -242,7 +295,11 @@ class _Reader:
         value_pos: dict[str, m.Pos] = {}
         ok = True
         for key, value in node.value:
-            lang = key.value if isinstance(key, ScalarNode) else None
+            if not isinstance(key, ScalarNode):
+                self.problem(key, f"a key in {where} is a {_kind(key)}", "write a language code such as fr before the colon")
+                ok = False
+                continue
+            lang = key.value
             if lang not in langs:
                 self.problem(key, f"{where} has a text in {lang!r}, a language this programme does not declare",
                              "add it to `languages` in content/programme.yml or remove this entry" + _suggest(lang, langs))
@@ -282,10 +339,14 @@ class _Reader:
         values = {}
         ok = True
         for key, value in node.value:
-            name = key.value if isinstance(key, ScalarNode) else None
+            if not isinstance(key, ScalarNode):
+                self.problem(key, f"a key in {where} is a {_kind(key)}", "write a plain name before the colon, e.g. title:")
+                ok = False
+                continue
+            name = key.value
             if name not in fields:
                 close = difflib.get_close_matches(str(name), list(fields), n=1, cutoff=0.6)
-                self.problem(key, f"unknown key {name!r} in {where}",
+                self.problem(key, f"unknown key {_show(name)} in {where}",
                              f"did you mean {close[0]!r}? Rename it" if close
                              else f"remove it; the keys allowed here are: {', '.join(fields)}")
                 ok = False
@@ -361,10 +422,50 @@ class _NoAliasComposer(Composer):
     """Refuses aliases (*name) where they appear: Dyade sources never need
     them, and they let a tiny file expand without bound ("billion laughs")."""
 
+    def __init__(self, loader=None):
+        super().__init__(loader)
+        self.warn_double_anchors = False  # an anchor reused without aliases is harmless; no stray warning
+
     def compose_node(self, parent, index):
         if self.parser.check_event(AliasEvent):
             raise _AliasRefused(self.parser.peek_event().start_mark)
         return super().compose_node(parent, index)
+
+
+def _syntax_problem(exc: MarkedYAMLError):
+    """(mark, what, how) of a YAML syntax error, in the author's words.
+
+    A quote or bracket that is never closed is noticed only at the end of
+    the file or on a later line: the place to fix is where it was opened
+    (the error's context mark)."""
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    context = (exc.context or "").strip()
+    at, opened = exc.problem_mark or exc.context_mark, exc.context_mark or exc.problem_mark
+    if "\\t" in problem or "\t" in problem or "tab" in problem.lower():
+        return at, "a tab character is used for indentation", "indent with spaces only (set your editor to insert spaces)"
+    if "quoted scalar" in context and "end of stream" in problem:
+        return opened, "YAML syntax error: the quote that opens this text is never closed", \
+            "add the same quote at the end of the text (inside '…' write a ' as '', inside \"…\" write \\\")"
+    for kind, open_, close in (("flow sequence", "[", "]"), ("flow mapping", "{", "}")):
+        if kind in context and problem.startswith("expected ','"):
+            return opened, f"YAML syntax error: the '{open_}' opened here is not closed, or an entry lacks its comma", \
+                f"add '{close}' at the end and separate the entries with ', '; a text holding ': ' or ', ' needs quotes"
+    if "simple key" in context and "expected ':'" in problem:
+        return opened, "YAML syntax error: this line has no ':' after its key", \
+            "write 'key: value' with a colon and a space; for a text over several lines use '|' and indent the lines below"
+    if problem.startswith("expected <block end>"):
+        return at, "YAML syntax error: this line is not indented like the lines around it", \
+            "indent it with as many spaces as the other entries at its level"
+    if problem == "mapping values are not allowed here":
+        return at, "YAML syntax error: ': ' inside a value", \
+            "put the whole text in quotes, or check the indentation of this line"
+    start = re.match(r"found character '(.+)' that cannot start any token", problem)
+    if start:
+        return at, f"YAML syntax error: a value cannot start with '{start.group(1)}'", "put the text in quotes"
+    if "another document" in problem:
+        return at, "YAML syntax error: a second document starts here", \
+            "remove the '---' line and what follows, or move it to a file of its own"
+    return at, f"YAML syntax error: {problem}", "check the indentation, the colons and the quotes on this line and the one above"
 
 
 def _mark_of(mark) -> tuple[int, int]:
@@ -398,6 +499,11 @@ def _suggest(word, choices, prefix: str = "; did you mean") -> str:
         return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"{prefix} {close[0]!r}?" if close else ""
+
+
+def _show(value: str, limit: int = 60) -> str:
+    """A value quoted for a message, cut short when it is long."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
 
 
 def _describe(name: str, where: str) -> str:
@@ -505,6 +611,8 @@ def _declared_languages(reader: _Reader, node: Node) -> list[str] | None:
     for key, value in node.value:
         if isinstance(key, ScalarNode) and key.value == "languages" and isinstance(value, SequenceNode):
             langs = [v.value for v in value.value if isinstance(v, ScalarNode) and LANG_RE.match(v.value or "")]
+            if len(langs) != len(value.value):
+                return None  # reported where it is; the other texts are read with the default languages
             return langs or None
     return None
 

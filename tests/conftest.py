@@ -25,10 +25,11 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def run_dyade(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run `build.py` as a user would, in a separate process."""
+def run_dyade(root: Path, *args: str, timeout: float = 900, **popen) -> subprocess.CompletedProcess:
+    """Run `build.py` as a user would, in a separate process (`popen`: extra
+    arguments of subprocess.run, e.g. preexec_fn)."""
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args, "--root", str(root)],
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=timeout, **popen)
 
 
 @pytest.fixture

@@ -1,0 +1,193 @@
+"""Hard to break: each broken source of tests/corpus/ (and the few generated
+here, which cannot be written as text) gives exactly its problem lines
+`path:line:col: what — how` and exit code 1: never a traceback, a hang
+(every run has a timeout) or a memory blow-up (every `check` runs under an
+address-space limit).  A failed build leaves the previous site/ and dist/
+as they were.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import run_dyade
+from test_build import snapshot
+from test_check import CHAPTER, FORM, make_tiny
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+CASES = sorted(CORPUS.glob("*.yml"))
+TIMEOUT = 60                  # seconds; a hang fails the test
+MEMORY_LIMIT = 1_500_000_000  # bytes of address space for `check`
+
+
+def limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def check(root: Path):
+    return run_dyade(root, "check", timeout=TIMEOUT, preexec_fn=limit_memory)
+
+
+def assert_problems(result, expected: list[dict]) -> None:
+    """`expected`: one {at, what, how} per problem line, in printed order."""
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert result.returncode == 1, output
+    lines = result.stderr.strip().splitlines()
+    n = len(expected)
+    assert lines[-1] == f"{n} problem{'s' if n != 1 else ''} found; nothing was built.", output
+    found = lines[:-1]
+    assert len(found) == n, "\n".join(found)
+    for line, want in zip(found, expected):
+        at, _, message = line.partition(": ")
+        what, dash, how = message.partition(" — ")
+        assert at == want["at"], line
+        assert dash and what.strip() and how.strip(), f"not 'what — how': {line}"
+        assert want["what"] in what, line
+        assert want["how"] in how, line
+
+
+def apply(root: Path, case: dict) -> None:
+    path = root / case["file"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if "text" in case:
+        new = case["text"]
+    elif "append" in case:
+        new = path.read_text(encoding="utf-8") + case["append"]
+    else:
+        new = path.read_text(encoding="utf-8")
+        for old, replacement in case["replace"]:
+            assert new.count(old) == 1, f"{case['file']} should hold {old!r} exactly once"
+            new = new.replace(old, replacement)
+    path.write_text(new, encoding="utf-8")
+
+
+def outputs(root: Path) -> dict[str, tuple[str, int]]:
+    """Every file of site/ and dist/ with its hash and modification time."""
+    return {rel: (digest, (root / rel).stat().st_mtime_ns) for rel, digest in snapshot(root).items()}
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    return make_tiny(tmp_path_factory.mktemp("corpus") / "tiny")
+
+
+@pytest.fixture(scope="module")
+def pristine_built(tmp_path_factory) -> Path:
+    """The tiny programme with a good site/ and dist/, built once."""
+    root = make_tiny(tmp_path_factory.mktemp("corpus-built") / "tiny")
+    result = run_dyade(root, "--quiet", timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert outputs(root), "the good build made no files"
+    return root
+
+
+@pytest.fixture
+def tiny(pristine, tmp_path) -> Path:
+    return Path(shutil.copytree(pristine, tmp_path / "tiny", symlinks=True))
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 32
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[p.stem for p in CASES])
+def test_corpus_case(case_file, request, tmp_path):
+    case = YAML(typ="safe").load(case_file.read_text(encoding="utf-8"))
+    if case.get("command", "check") == "build":
+        root = Path(shutil.copytree(request.getfixturevalue("pristine_built"), tmp_path / "tiny", symlinks=True))
+        before = outputs(root)
+        apply(root, case)
+        result = run_dyade(root, timeout=TIMEOUT)
+        assert_problems(result, case["expect"])
+        assert outputs(root) == before, "a failed build changed site/ or dist/"
+        assert not (root / ".dyade-staging").exists()
+    else:
+        root = Path(shutil.copytree(request.getfixturevalue("pristine"), tmp_path / "tiny", symlinks=True))
+        apply(root, case)
+        assert_problems(check(root), case["expect"])
+
+
+# -- cases generated here ----------------------------------------------------------
+
+def test_fifty_megabyte_file(tiny):
+    filler = b"  # " + b"x" * 1020 + b"\n"
+    with open(tiny / "content" / "guide" / "02-big.yml", "wb") as f:
+        f.write(b"id: big\ntitle: {fr: Gros, en: Big}\nsections:\n")
+        for _ in range(50 * 1024):
+            f.write(filler)
+    assert_problems(check(tiny), [{"at": "content/guide/02-big.yml:1:1", "what": "file is too large (52 MB; the limit is 1 MB)",
+                                   "how": "split it into smaller files"}])
+
+
+def test_invalid_utf8(tiny):
+    # A UTF-8 sequence cut short (é without its second byte) in the English body.
+    body = CHAPTER.replace("Read the {org} guide.", "Read the {org} guid\u00e9.").encode("utf-8")
+    (tiny / "content" / "guide" / "01-welcome.yml").write_bytes(body.replace(b"\xc3\xa9", b"\xc3"))
+    assert_problems(check(tiny), [{"at": "content/guide/01-welcome.yml:8:30", "what": "the file is not UTF-8 (byte 0xc3)",
+                                   "how": "save it again with the UTF-8 encoding"}])
+
+
+def test_byte_order_mark_and_windows_line_ends_are_accepted(tiny):
+    for path in [*tiny.rglob("*.yml")]:
+        data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + data)
+    result = check(tiny)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("0 problems: 1 chapters, 1 forms")
+
+
+def test_byte_order_mark_does_not_shift_columns(tiny):
+    (tiny / "forms" / "1-intake.yml").write_bytes(b"\xef\xbb\xbf" + FORM.replace("number: 1", "number: one").encode())
+    assert_problems(check(tiny), [{"at": "forms/1-intake.yml:2:9", "what": "'number' should be a whole number",
+                                   "how": "write a number"}])
+
+
+@pytest.mark.parametrize("nested, at", [
+    ("[" * 10_000 + "]" * 10_000, "forms/2-deep.yml:1:54"),
+    ("{a: " * 10_000 + "}" * 10_000, "forms/2-deep.yml:1:198"),
+    ("\n" + "- " * 10_000 + "x", "forms/2-deep.yml:2:99"),
+], ids=["flow-lists", "flow-mappings", "block-lists"])
+def test_deep_nesting(tiny, nested, at):
+    (tiny / "forms" / "2-deep.yml").write_text(f"id: {nested}\n", encoding="utf-8")
+    assert_problems(check(tiny), [{"at": at, "what": "values are nested more than 50 levels deep here",
+                                   "how": "check the brackets and the indentation"}])
+
+
+def test_huge_number(tiny):
+    (tiny / "forms" / "1-intake.yml").write_text(FORM.replace("number: 1", "number: " + "9" * 5000), encoding="utf-8")
+    assert_problems(check(tiny), [{"at": "forms/1-intake.yml:2:9", "what": "'number' is too large (5000 digits)",
+                                   "how": "use a number of at most"}])
+
+
+def test_folder_named_like_a_source_file(tiny):
+    (tiny / "forms" / "2-folder.yml").mkdir()
+    assert_problems(check(tiny), [{"at": "forms/2-folder.yml:1:1", "what": "is a folder, not a file",
+                                   "how": "rename or move it"}])
+
+
+def test_pipe_named_like_a_source_file_does_not_hang(tiny):
+    os.mkfifo(tiny / "forms" / "2-pipe.yml")
+    assert_problems(check(tiny), [{"at": "forms/2-pipe.yml:1:1", "what": "is not an ordinary file",
+                                   "how": "rename or move it"}])
+
+
+def test_endless_device_as_a_source_file_is_not_read(tiny):
+    os.symlink("/dev/zero", tiny / "forms" / "2-zero.yml")
+    assert_problems(check(tiny), [{"at": "forms/2-zero.yml:1:1", "what": "is not an ordinary file",
+                                   "how": "rename or move it"}])
+
+
+def test_asset_symlink_loop(tiny):
+    os.symlink("loop.png", tiny / "content" / "assets" / "loop.png")
+    prog = tiny / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("content/assets/logo.png", "content/assets/loop.png"),
+                    encoding="utf-8")
+    assert_problems(check(tiny), [{"at": "content/programme.yml:11:9", "what": "is not a usable file path",
+                                   "how": "give the path of a file in the project"}])

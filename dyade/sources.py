@@ -39,6 +39,10 @@ REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([
 # Markdown links whose target uses one of our reference kinds.
 MD_LINK_RE = re.compile(r"\]\(((?:%s):[^)\s]*)\)" % "|".join(REF_KINDS))
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+# Characters no output can hold (XML refuses them, UTF-8 cannot encode lone
+# surrogates); YAML refuses them typed as such, but "\x0b" or "\ud800"
+# escapes in a double-quoted text make them.
+INVISIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 PLACEHOLDERS = ("org", "org_short", "programme", "coordinator", "coordinator_email", "duration")
 
 INVALID = object()  # a value that failed validation (its problem is recorded)
@@ -192,7 +196,7 @@ class _Reader:
 
     def convert_scalar(self, node: Node, hint, where: str):
         value = self.scalar(node, where)
-        if value is INVALID:
+        if value is INVALID or not self.visible(node, value, where):
             return INVALID
         name = getattr(hint, "__name__", str(hint))
         if hint is bool:
@@ -246,6 +250,13 @@ class _Reader:
         if name == "AssetPath":
             return self.check_asset(node, value, where)
         return value
+
+    def visible(self, node: Node, value: str, where: str) -> bool:
+        bad = INVISIBLE_RE.search(value)
+        if bad:
+            self.problem(node, f"{where} contains an invisible character (U+{ord(bad.group()):04X}) that no document can hold",
+                         "remove it; in a \"…\" text it is an escape such as \\x0b, \\e or \\ud800")
+        return not bad
 
     def check_asset(self, node: Node, value: str, where: str):
         try:
@@ -316,6 +327,9 @@ class _Reader:
                 continue
             if _is_null(value) or not value.value.strip():
                 self.problem(key, f"{where} has an empty {lang!r} text", f"write the {lang!r} text after '{lang}:'")
+                ok = False
+                continue
+            if not self.visible(value, value.value, f"{where} ({lang})"):
                 ok = False
                 continue
             values[lang] = value.value

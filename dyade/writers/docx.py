@@ -711,13 +711,13 @@ class _FormDocument:
     def properties(self) -> None:
         org = self.prog.organisation
         props = self.doc.core_properties
-        props.title = self.form.title[self.lang]
-        props.subject = self.prog.title[self.lang]
-        props.author = org.name[self.lang]
-        props.last_modified_by = org.name[self.lang]
+        props.title = _core_property(self.form.title[self.lang])
+        props.subject = _core_property(self.prog.title[self.lang])
+        props.author = _core_property(org.name[self.lang])
+        props.last_modified_by = _core_property(org.name[self.lang])
         props.language = self.locale
         props.category = f"{self.ui('form')} {self.form.number}"
-        props.keywords = f"{self.prog.title[self.lang]}; {self.ui('form')} {self.form.number}"
+        props.keywords = _core_property(f"{self.prog.title[self.lang]}; {self.ui('form')} {self.form.number}")
         props.comments = ""
         props.identifier = f"dyade:form:{self.form.id}"
         props.content_status = ""
@@ -770,6 +770,11 @@ def column_widths(labels: list[str], kinds: list[type], total: int) -> list[int]
             budget -= minimum[i]
             free.remove(i)
     return widths
+
+
+def _core_property(text: str) -> str:
+    """A document property: Word (and python-docx) hold at most 255 characters."""
+    return text if len(text) <= 255 else text[:254] + "\u2026"
 
 
 def _app_xml(company: str) -> bytes:

@@ -339,6 +339,12 @@ def _raw(code: str) -> dict:
     return {"t": "RawInline", "c": ["typst", code]}
 
 
+def _unsafe_scheme(target: str) -> bool:
+    """A link target whose scheme may run code in a viewer (javascript:…)."""
+    match = re.match(r"([a-z][a-z0-9+.-]*):", re.sub(r"[\x00-\x20\x7f]", "", target), re.I)
+    return bool(match) and match.group(1).lower() not in ("http", "https", "mailto", "tel")
+
+
 def _transform_inlines(inlines: list, lang: str) -> list:
     out: list = []
     for node in inlines:
@@ -358,6 +364,9 @@ def _transform_inlines(inlines: list, lang: str) -> list:
             # link (".x", "(b)") cannot be read as part of the call.
             if match:
                 out.append(_raw(f'#xref("{label_for(*match.groups())}")['))
+            elif _unsafe_scheme(target):
+                out.extend(inner or [{"t": "Str", "c": target}])  # javascript:, data:…: the words, no link
+                continue
             else:
                 out.append(_raw(f"#link({_typst_string(target)})["))
             out.extend(inner or [{"t": "Str", "c": target}])

@@ -348,7 +348,16 @@ def _nav(model: m.Model, lang: str) -> list:
     if model.glossary:
         nav.append({page.t(model.glossary.title): md.GLOSSARY})
     nav.append({page.ui("downloads"): md.DOWNLOADS})
-    return nav
+    return _html_titles(nav)
+
+
+def _html_titles(entry):
+    """The nav with its titles as HTML text: the theme does not escape them."""
+    if isinstance(entry, list):
+        return [_html_titles(e) for e in entry]
+    if isinstance(entry, dict):
+        return {md.html_text(title): _html_titles(target) for title, target in entry.items()}
+    return entry
 
 
 def _theme_language(lang: str) -> str:
@@ -389,8 +398,9 @@ def _write_config(model: m.Model, lang: str, work: Path, docs: Path, site_dir: P
         extensions = _with_entry(extensions, "toc", {"permalink_title": page.ui("site_permalink")})
     config = {
         "INHERIT": str(base_config.resolve()),
-        "site_name": page.t(prog.title),
-        "site_description": page.t(prog.organisation.name),
+        # The theme writes these (and nav titles) into its pages as HTML.
+        "site_name": md.html_text(page.t(prog.title)),
+        "site_description": md.html_text(page.t(prog.organisation.name)),
         "docs_dir": str(docs.resolve()),
         "site_dir": str(site_dir.resolve()),
         "strict": True,

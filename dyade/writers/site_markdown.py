@@ -7,6 +7,7 @@ relative `.md` links could use the same pages.
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import unicodedata
@@ -129,6 +130,11 @@ def typography(text: str, lang: str) -> str:
     return text
 
 
+def html_text(text: str) -> str:
+    """Plain text made safe to place in HTML, in text or in a "quoted" attribute."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
 def escape_inline(text: str) -> str:
     """Plain text made safe to place inside a Markdown line (heading, table
     cell, link text): Markdown punctuation is escaped."""
@@ -157,7 +163,48 @@ def convert_links(text: str, page: str) -> str:
 
 def markdown(text: str, lang: str, page: str, top: int = 3) -> str:
     """A Markdown body of the model, ready to be placed in `page`."""
-    return shift_headings(convert_links(typography(text.strip(), lang), page), top)
+    return shift_headings(convert_links(typography(inert(text.strip()), lang), page), top)
+
+
+# -- author Markdown made inert --------------------------------------------------
+# Markdown lets raw HTML, any link target and (with attr_list) any attribute
+# through.  An author's text may hold none of them live: HTML shows as the
+# characters typed (even inside `code`, where an escape cannot be told from
+# HTML without parsing Markdown exactly as the site does), and so does a link
+# whose scheme is not one of these.
+
+SAFE_SCHEMES = ("http", "https", "mailto", "tel", *REF_KINDS)
+_AUTOLINK_RE = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>", re.I)
+_INLINE_TARGET_RE = re.compile(r"\]\(\s*(<[^<>\n]*>|&lt;[^\s)]*|[^\s)]*)")
+_REF_DEFINITION_RE = re.compile(r"^( {0,3})(\[[^\]\n]+\]:[ \t]*(\S+))", re.M)
+_ATTR_LIST_RE = re.compile(r"\{(?=[^{}\n]*=)")
+# "#set" at the start of a line: a heading for Python-Markdown, text for
+# pandoc (the PDFs) and the DOCX writer; text everywhere.
+_HASH_WORD_RE = re.compile(r"^( {0,3})(?=#+[^\s#])", re.M)
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+
+
+def unsafe_target(target: str) -> bool:
+    """A link target with a scheme that may run code (javascript:, data:…);
+    browsers ignore entities, spaces and control characters inside it."""
+    plain = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(target)).lstrip("<")
+    match = _SCHEME_RE.match(plain)
+    return bool(match) and match.group(1).lower() not in SAFE_SCHEMES
+
+
+def inert(text: str) -> str:
+    """Author Markdown without live HTML, dangerous links or attributes."""
+    # <https://…> and <mailto:…> stay links; every other < is a character.
+    links = _AUTOLINK_RE.findall(text)
+    parts = _AUTOLINK_RE.split(text)
+    text = "".join(part.replace("<", "&lt;") + (links[i] if i < len(links) else "") for i, part in enumerate(parts))
+    # [words](javascript:…) and [id]: javascript:… are shown as typed.
+    text = _INLINE_TARGET_RE.sub(lambda m: "\\](" + m.group(1) if unsafe_target(m.group(1)) else m.group(0), text)
+    text = _REF_DEFINITION_RE.sub(lambda m: m.group(1) + "\\" + m.group(2) if unsafe_target(m.group(3)) else m.group(0),
+                                  text)
+    # {: onclick="…"} and other key=value attributes too.
+    text = _ATTR_LIST_RE.sub(r"\\{", text)
+    return _HASH_WORD_RE.sub(r"\1\\", text)
 
 
 def indent(text: str, spaces: int = 4) -> str:

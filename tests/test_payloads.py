@@ -220,3 +220,16 @@ def test_pdf_prints_the_payloads_literally(hostile, lang):
         assert all(float(p.mediabox.width) > 500 for p in reader.pages), f"{path.name}: a page was resized"
         uris = [a.get_object().get("/A", {}).get("/URI", "") for p in reader.pages for a in p.get("/Annots") or []]
         assert not [u for u in uris if "pwned" in str(u)], f"{path.name}: a javascript: link was kept"
+
+
+# -- what inert() keeps ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "See [the plan](form:learning-plan), [a section](chapter:roles#dyad) and [the site](https://example.org/?a=1&b=2).",
+    "Write to <mailto:x@example.org> or see <https://example.org>; call [us](tel:+16135550147).",
+    "## A heading {#an-id}\n\n- a list\n- [ref][r]\n\n[r]: https://example.org",
+    "**bold**, _italic_, `code`, 1 < 2 is shown as typed",
+])
+def test_inert_keeps_ordinary_markdown(text):
+    from dyade.writers.site_markdown import inert
+    assert inert(text) == text.replace("1 < 2", "1 &lt; 2")

@@ -89,4 +89,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; the previous site/ and dist/ were left as they were.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in Dyade: say so plainly, keep the details for whoever fixes it
+        report = _save_details(root)
+        print(f"Build failed: Dyade met an unexpected problem ({type(exc).__name__}: {exc}) — this is a fault in "
+              f"Dyade, not in your sources; please send {report} to whoever maintains your Dyade. The previous "
+              "site/ and dist/ were left as they were.", file=sys.stderr)
+        return 1
     return 0
+
+
+def _save_details(root: Path) -> str:
+    """Write the traceback of the exception being handled to
+    .dyade/last-error.txt; that path (or "the message above")."""
+    import traceback
+
+    try:
+        path = root / ".dyade" / "last-error.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+        return str(path)
+    except OSError:
+        return "this message"

@@ -79,3 +79,24 @@ def test_quiet_build_still_shows_notes_and_warnings(tiny):
     assert result.returncode == 0, result.stderr
     assert "Note: Word cannot show the logo content/assets/logo.svg" in result.stderr
     assert result.stdout.startswith("Built 2 languages") and len(result.stdout.splitlines()) == 1
+
+
+def test_a_fault_in_dyade_is_one_plain_line_with_the_details_kept(tiny, monkeypatch, capsys):
+    """Not a source mistake but a bug: still no traceback on screen, the
+    previous outputs kept, the traceback saved for whoever fixes it."""
+    from dyade import cli
+    from dyade.writers import docx
+
+    assert run_dyade(tiny, "--quiet").returncode == 0
+    before = snapshot(tiny)
+
+    def buggy(model, form, lang, stamp):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(docx, "render", buggy)
+    assert cli.main(["--root", str(tiny), "--force", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "unexpected problem (ZeroDivisionError: division by zero)" in err
+    assert "Traceback" in (tiny / ".dyade" / "last-error.txt").read_text(encoding="utf-8")
+    assert snapshot(tiny) == before

@@ -122,10 +122,15 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
         for task in docx.plan(model, ctx):
             run.add(task)
         log("Converting the texts of the PDF handouts…")
-        for task in sorted(pdf.plan(model, ctx, log), key=lambda t: (model.languages.index(t.lang), -t.weight)):
+        # Biggest first, the languages side by side: both sites then become
+        # ready near the end and build together on two cores.
+        pdfs = pdf.plan(model, ctx, log)
+        rank = {id(t): i for lang in model.languages for i, t in enumerate(t for t in pdfs if t.lang == lang)}
+        for task in sorted(pdfs, key=lambda t: (-t.weight, rank[id(t)], model.languages.index(t.lang))):
             run.add(task)
         run.add(site.plan_index(model, ctx))
         sites: set[str] = set()
+        done = 0
         log(f"Rendering {len(run.queue) + len(run.pending)} documents "
             f"({len(report.reused)} outputs unchanged)…")
         while True:
@@ -140,8 +145,8 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
             for task, warnings in run.wait():
                 for warning in warnings:
                     log(f"  warning: {warning}")
-                log(f"  [{len(report.rendered) - len(run.queue) - len(run.pending)}/{len(report.rendered)}] "
-                    f"{task.name}")
+                done += 1
+                log(f"  [{done}/{len(report.rendered)}] {task.name}")
     except BaseException:
         _stop(pool)
         raise

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 import stat
@@ -348,7 +349,7 @@ class _Reader:
                          "write it as key: value pairs, one per line")
             return INVALID
         fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "pos"}
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
         seen: dict[str, Node] = {}
         values = {}
         ok = True
@@ -407,7 +408,7 @@ class _Reader:
 
     def convert_variant(self, node: Node, classes, where: str):
         """A field of a form: the `type` key chooses the class."""
-        by_type = {typing.get_args(typing.get_type_hints(c)["type"])[0]: c for c in classes}
+        by_type = {typing.get_args(_type_hints(c)["type"])[0]: c for c in classes}
         if not isinstance(node, MappingNode):
             self.problem(node, f"{where} should be a set of 'key: value' lines, not a {_kind(node)}", "start it with 'type: …'")
             return INVALID
@@ -425,6 +426,12 @@ class _Reader:
 
 
 # -- helpers -----------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _type_hints(cls) -> dict:
+    # Resolving a dataclass's string annotations is slow; the classes never change.
+    return typing.get_type_hints(cls)
+
 
 class _AliasRefused(Exception):
     def __init__(self, mark):
@@ -724,7 +731,7 @@ def _walk_texts(obj):
             yield from _walk_texts(item)
         return
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        hints = typing.get_type_hints(type(obj))
+        hints = _type_hints(type(obj))
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
             if hints.get(f.name) == list[m.Ref]:

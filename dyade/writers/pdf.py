@@ -419,7 +419,8 @@ def md_module(keys: list[str], batch: MarkdownBatch, labels: set[str]) -> str:
     """A typst module holding the fragments `keys` as `md`, a dictionary of
     content.  Cross-references become links when their target is one of
     `labels` (the document's own), plain text otherwise."""
-    present = "".join(f'"{label}", ' for label in sorted(labels))
+    # A dictionary, not a list: a guide has hundreds of links and targets.
+    present = "".join(f'"{label}": true, ' for label in sorted(labels)) or ":"
     lines = ['#import "lib.typ": horizontalrule',
              f"#let present = ({present})",
              "#let xref(target, body) = if target in present { link(label(target), body) } else { body }",
@@ -857,7 +858,7 @@ def _source_name(job: Job) -> str:
     return job.lang + "--" + re.sub(r"[^a-z0-9]+", "-", job.path.removesuffix(".pdf").lower())
 
 
-def _prepare(model: m.Model, work: Path, log) -> list[tuple[Job, str, str]]:
+def _prepare(model: m.Model, work: Path, log, pandoc_processes: int = 2) -> list[tuple[Job, str, str]]:
     """Convert the Markdown, write every document's typst sources into
     `work`; (job, source name, digest of its sources) per document."""
     batch = MarkdownBatch()
@@ -865,7 +866,7 @@ def _prepare(model: m.Model, work: Path, log) -> list[tuple[Job, str, str]]:
     jobs = documents.jobs()
     for warning in documents.warnings:
         log(f"  warning: {warning}")
-    batch.convert(max(1, min(4, os.cpu_count() or 1)), cache_dir=Path(model.root) / CACHE_DIR)
+    batch.convert(pandoc_processes, cache_dir=Path(model.root) / CACHE_DIR)
     work.mkdir(parents=True, exist_ok=True)
     shared = []
     for name in TEMPLATE_FILES:
@@ -899,7 +900,9 @@ def plan(model: m.Model, ctx: Context, log) -> list[Task]:
     salt = digest(ctx.salt, getattr(typst, "__version__", ""), PDF_STANDARDS)
     work = ctx.staging / WORK_DIR
     tasks = []
-    for job, name, key in _prepare(model, work, log):
+    # One pandoc at a time: the build's workers already use every core, and
+    # each pandoc takes about 180 MB.
+    for job, name, key in _prepare(model, work, log, pandoc_processes=1):
         out = f"dist/{job.lang}/{job.path}"
         tasks.append(Task(name=out, lang=job.lang, outputs=[out], key=digest("pdf", salt, key),
                           weight=3.0 if job.function == "guide" else 1.0,

@@ -623,7 +623,32 @@ def _load_strings(reader: _Reader, path: Path) -> dict[str, m.Text]:
         text = reader.convert(value, m.Text, f"string {key.value!r}")
         if text is not INVALID:
             strings[str(key.value)] = text
+    _complete_strings(reader, path, strings, len(reader.lines))
     return strings
+
+
+BUNDLED_STRINGS = Path(__file__).resolve().parent.parent / "templates" / "strings.yml"
+
+
+def _complete_strings(reader: _Reader, path: Path, strings: dict[str, m.Text], end_line: int) -> None:
+    """A project's own strings.yml may predate a Dyade that needs more
+    interface texts: take those from the bundled file when it has them in
+    every declared language, else say which one to add."""
+    if not BUNDLED_STRINGS.is_file() or path.resolve() == BUNDLED_STRINGS:
+        return
+    bundled = YAML(typ="safe", pure=True).load(BUNDLED_STRINGS.read_text(encoding="utf-8")) or {}
+    for key, values in bundled.items():
+        if key in strings or not isinstance(values, dict):
+            continue
+        if all(isinstance(values.get(lang), str) and values[lang].strip() for lang in reader.languages):
+            strings[key] = m.Text(values={lang: values[lang] for lang in reader.languages})
+        else:
+            missing = [lang for lang in reader.languages if not values.get(lang)]
+            reader.problems.append(Problem(
+                "templates/strings.yml", end_line + 1, 1,
+                f"the interface text {key!r} is missing in {', '.join(missing)}",
+                f"add a line '{key}: {{…}}' with its text in every language (Dyade's own templates/strings.yml "
+                "has the French and English to start from)"))
 
 
 def _declared_languages(reader: _Reader, node: Node) -> list[str] | None:

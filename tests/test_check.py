@@ -276,3 +276,36 @@ def test_schema_rejects_what_the_reader_rejects():
            "who": {"fr": "a", "en": "b"}, "when": {"fr": "a", "en": "b"}, "fields": [{"id": "a", "type": "texte", "label": {"fr": "a", "en": "b"}}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, form_schema)
+
+
+def _drop_string(root: Path, key: str) -> None:
+    path = root / "templates" / "strings.yml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(f"{key}:")]
+    assert len(kept) == len(lines) - 1
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_project_strings_from_an_older_dyade_are_completed_from_the_bundled_ones(tiny):
+    _drop_string(tiny, "first_day")
+    result = run_dyade(tiny, "check")
+    assert result.returncode == 0, result.stderr
+    from dyade import sources
+    assert sources.load(tiny).ui("first_day", "fr") == "1er"
+
+
+def test_a_string_missing_everywhere_names_the_key_and_the_fix(tiny, tmp_path, monkeypatch):
+    from dyade import sources
+    from dyade.errors import SourceErrors
+
+    _drop_string(tiny, "first_day")
+    bundled = tmp_path / "strings.yml"
+    bundled.write_text('first_day: {fr: 1er}\n', encoding="utf-8")
+    monkeypatch.setattr(sources, "BUNDLED_STRINGS", bundled)
+    with pytest.raises(SourceErrors) as caught:
+        sources.load(tiny)
+    lines = (tiny / "templates" / "strings.yml").read_text(encoding="utf-8").count("\n")
+    assert [str(p) for p in caught.value.problems] == [
+        f"templates/strings.yml:{lines + 1}:1: the interface text 'first_day' is missing in en — add a line "
+        "'first_day: {…}' with its text in every language (Dyade's own templates/strings.yml has the French "
+        "and English to start from)"]

@@ -120,7 +120,7 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
         # The forms go to the workers first; their PDFs are planned meanwhile
         # (pandoc converts the Markdown in this process).
         for task in docx.plan(model, ctx):
-            run.add(task)
+            run.add(task, eager=True)
         log("Converting the texts of the PDF handouts…")
         # Biggest first, the languages side by side: both sites then become
         # ready near the end and build together on two cores.
@@ -173,7 +173,10 @@ class _Scheduler:
         self.queue: list[Task] = []
         self.pending: dict[cf.Future, Task] = {}
 
-    def add(self, task: Task, first: bool = False) -> None:
+    def add(self, task: Task, first: bool = False, eager: bool = False) -> None:
+        """`first`: ahead of the queue; `eager`: straight to the pool, for
+        tasks given while this process is about to be busy (the workers
+        then go on without waiting for it to hand out the next task)."""
         previous = self.previous
         if previous and previous.intact(self.root, task.name, task.key):
             files = previous.tasks[task.name]["files"]
@@ -183,7 +186,10 @@ class _Scheduler:
         else:
             self.report.rendered.append(task.name)
             self.manifest.tasks[task.name] = {"key": task.key, "files": {}}
-            self.queue.insert(0, task) if first else self.queue.append(task)
+            if eager:
+                self.pending[self.pool.submit(task.run, self.staging)] = task
+            else:
+                self.queue.insert(0, task) if first else self.queue.append(task)
         self._fill()
 
     def unfinished(self, lang: str) -> bool:

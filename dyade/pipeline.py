@@ -30,7 +30,7 @@ from . import sources
 from .errors import BuildError
 from .model import Model
 from .state import Manifest, State, files_of, hashed_inputs, link_outputs, source_epoch, stat_inputs
-from .tasks import Context, Task, digest
+from .tasks import Context, Task, digest, file_digest
 
 # The model of the build in progress: worker processes are forked after it
 # is loaded and read it from here instead of receiving a copy per task.
@@ -87,15 +87,18 @@ def build(root: Path, log: Callable[[str], None], force: bool = False) -> Report
 
 
 def _salt() -> str:
-    """What every key depends on besides the sources: the tools' versions and
-    an explicit SOURCE_DATE_EPOCH (Dyade's own code is an input file)."""
+    """What every key depends on besides the sources: Dyade's own code, the
+    tools' versions and an explicit SOURCE_DATE_EPOCH.  A new Dyade may
+    render differently, so it renders everything again."""
     tools = []
     for name in ("mkdocs", "mkdocs-material", "python-docx", "typst", "pypandoc-binary", "jinja2", "ruamel.yaml"):
         try:
             tools.append(f"{name}={version(name)}")
         except PackageNotFoundError:
             tools.append(f"{name}=?")
-    return digest(sys.version_info[:2], tools, os.environ.get("SOURCE_DATE_EPOCH", ""))
+    package = Path(__file__).resolve().parent
+    code = [(p.relative_to(package).as_posix(), file_digest(p)) for p in sorted(package.rglob("*.py"))]
+    return digest(sys.version_info[:2], tools, code, os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
 def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, manifest: Manifest,
@@ -114,7 +117,7 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
     explicit_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(ctx.epoch)
     workers = max(1, os.cpu_count() or 1)
-    pool = _pool(workers)
+    pool = _pool(workers, model)
     try:
         run = _Scheduler(pool, workers, root, staging, previous, manifest, report)
         # The forms go to the workers first; their PDFs are planned meanwhile
@@ -223,21 +226,28 @@ def _stop(pool: cf.Executor) -> None:
         process.terminate()
 
 
-def _pool(workers: int) -> cf.Executor:
-    """Worker processes, forked so they share the loaded model.  Where fork
-    does not exist (Windows), one thread: mkdocs cannot run twice at once in
-    one process, so the build is then sequential."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return cf.ThreadPoolExecutor(max_workers=1)
-    import typst  # noqa: F401  (imported once here rather than in every worker)
+def _pool(workers: int, model: Model) -> cf.Executor:
+    """Worker processes.  Forked where possible: they start at once and
+    share the loaded model.  Otherwise (Windows, or a process that has
+    already run typst itself, whose thread pool a forked child would inherit
+    dead) spawned, each receiving one copy of the model."""
+    from .writers import pdf
 
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                  initializer=_worker_started)
+    if "fork" in multiprocessing.get_all_start_methods() and not pdf.typst_ran_in_this_process():
+        import typst  # noqa: F401  (imported once here rather than in every worker)
+
+        return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                      initializer=_worker_started)
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_worker_started, initargs=(model,))
 
 
-def _worker_started() -> None:
+def _worker_started(model: Model | None = None) -> None:
     # Ctrl-C is the parent's to handle; and a worker must not outlive a
     # parent that was killed (it would go on writing into a dead build).
+    global _MODEL
+    if model is not None:
+        _MODEL = model
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread

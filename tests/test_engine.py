@@ -252,9 +252,9 @@ def test_swap_interrupted_half_way_is_finished_by_the_next_build(tiny, monkeypat
     assert "(nothing changed)" in result.stdout.splitlines()[-1]
 
 
-def test_without_fork_the_build_runs_in_one_thread_and_gives_the_same_files(tiny, monkeypatch):
-    """Windows has no fork: the engine then renders in one thread; the
-    outputs must be the same."""
+def test_without_fork_the_build_spawns_its_workers_and_gives_the_same_files(tiny, monkeypatch):
+    """Windows has no fork: the workers are then spawned and each gets a
+    copy of the model; the outputs must be the same."""
     import multiprocessing
 
     from dyade import pipeline
@@ -265,3 +265,39 @@ def test_without_fork_the_build_runs_in_one_thread_and_gives_the_same_files(tiny
     report = pipeline.build(tiny, lambda msg: None, force=True)
     assert "site/fr" in report.rendered and not report.reused
     assert digests(tiny) == expected
+
+
+def test_a_process_that_ran_typst_does_not_fork_workers(tiny):
+    """typst's threads do not survive a fork: a process that compiled a PDF
+    itself (the writer used on its own) then builds with spawned workers,
+    instead of hanging."""
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from dyade import pipeline, sources
+from dyade.writers import pdf
+root = Path({str(tiny)!r})
+out = root.parent / "alone"
+(out / "dist").mkdir(parents=True)
+pdf.write(sources.load(root), out, lambda msg: None)
+assert pdf.typst_ran_in_this_process()
+report = pipeline.build(root, lambda msg: None, force=True)
+print("rendered", len(report.rendered))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "rendered 9" in result.stdout
+
+
+def test_a_change_to_dyade_itself_renders_everything_again(tiny, monkeypatch):
+    """A new Dyade may render differently: none of the old outputs is kept."""
+    from dyade import pipeline
+
+    build(tiny)
+    real = pipeline.file_digest
+    monkeypatch.setattr(pipeline, "file_digest",
+                        lambda path: real(path) + ("-edited" if path.name == "docx.py" else ""))
+    report = pipeline.build(tiny, lambda msg: None)
+    assert not report.nothing_changed and not report.reused
+    assert "dist/fr/forms/intake.docx" in report.rendered and "site/en" in report.rendered

@@ -839,8 +839,19 @@ def creation_timestamp(model: m.Model) -> int:
     return int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc).timestamp())
 
 
+_TYPST_RAN_IN: set[int] = set()  # the processes (pids) that have compiled with typst
+
+
+def typst_ran_in_this_process() -> bool:
+    """True once this process has compiled a document: typst then runs
+    threads that a forked child would inherit dead (its compiles would hang)."""
+    return os.getpid() in _TYPST_RAN_IN
+
+
 def _compile(work: Path, name: str, where: str, timestamp: int) -> tuple[bytes, list[str]]:
     import typst
+
+    _TYPST_RAN_IN.add(os.getpid())
 
     main = work / f"{name}.typ"
     try:

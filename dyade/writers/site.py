@@ -93,7 +93,7 @@ def chooser_page(model: m.Model) -> bytes:
 
 def plan_index(model: m.Model, ctx: Context) -> Task:
     page = chooser_page(model)
-    return Task(name="site/index.html", lang="", outputs=["site/index.html"], key=digest("index", page),
+    return Task(name="site/index.html", lang="", outputs=["site/index.html"], key=digest("index", ctx.salt, page),
                 weight=0.01, run=functools.partial(write_file, "site/index.html", page))
 
 

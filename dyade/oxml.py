@@ -59,6 +59,11 @@ def run(text: str = "", *, style: str | None = None, bold: bool = False, italic:
     return r
 
 
+def line_breaks(count: int):
+    """A `w:r` of `count` line breaks: empty writing lines after a control."""
+    return el("w:r", None, *(el("w:br") for _ in range(count)))
+
+
 def run_props(*, style=None, bold=False, italic=False, font=None, colour=None, lang=None):
     children = []
     if style:

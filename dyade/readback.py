@@ -51,6 +51,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 MAX_FILE_BYTES = 50_000_000      # the zip itself
 MAX_MEMBERS = 1_000              # a Word file has a few dozen parts
 MAX_MEMBER_BYTES = 40_000_000    # any part, uncompressed
+MAX_XML_BYTES = 10_000_000       # an XML part read (a filled form's document.xml is well under 1 MB)
 MAX_TOTAL_BYTES = 150_000_000    # all parts, uncompressed
 MAX_RATIO = 100                  # uncompressed / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1_000_000
@@ -100,6 +101,8 @@ def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None,
             model = _default_model()  # tags lost: the project's own forms say what each control is
         if form is None and model is not None:
             form = _identify(model, parts, found)
+        elif form is not None:
+            _check_same_form(form, parts, found, Path(path).name)
         placeholders = _known_placeholders(form, model)
         placeholders |= {c.text.strip() for c in found if c.placeholder and c.text.strip()}
         if form is None:
@@ -125,6 +128,13 @@ def _open(path: Path) -> dict:
     if size > MAX_FILE_BYTES:
         raise UnreadableForm(f"{name} is too large for a form ({size // 1_000_000} MB; the limit is "
                              f"{MAX_FILE_BYTES // 1_000_000} MB)")
+    if path.is_dir():
+        raise UnreadableForm(f"{name} is a folder, not a file: give the path of the returned .docx file itself")
+    with open(path, "rb") as stream:
+        magic = stream.read(8)
+    if magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableForm(f"{name} is an old Word (.doc) file or a password-protected document: open it in "
+                             "Word or LibreOffice, remove any password and save it as .docx, then send that file")
     if not zipfile.is_zipfile(path):
         raise UnreadableForm(f"{name} is not a DOCX file (a DOCX file is a zip archive; this one is not)")
     with zipfile.ZipFile(path) as zf:
@@ -162,9 +172,13 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def _parse(zf: zipfile.ZipFile, member: str, name: str):
+    if zf.getinfo(member).file_size > MAX_XML_BYTES:
+        raise UnreadableForm(f"{name}: part {member} is too large for a Word form "
+                             f"({zf.getinfo(member).file_size // 1_000_000} MB of XML; the limit is "
+                             f"{MAX_XML_BYTES // 1_000_000} MB)")
     with zf.open(member) as stream:
-        data = stream.read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
+        data = stream.read(MAX_XML_BYTES + 1)
+    if len(data) > MAX_XML_BYTES:
         raise UnreadableForm(f"{name}: part {member} is larger than it claims (a zip bomb?)")
     probe = data
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -433,15 +447,18 @@ def _from_tags(found: list[FoundControl], placeholders: set[str], model) -> dict
     for c in found:
         value = _free_value(c, placeholders, months)
         table = re.match(r"^(.+)\.(\d+)\.([^.]+)$", c.tag)
-        item = re.match(r"^(.+)\.([^.]+)$", c.tag)
-        if table:
-            rows = result.setdefault(table.group(1), [])
+        item = None if table else re.match(r"^(.+)\.([^.]+)$", c.tag)
+        if table and not (len(table.group(2)) <= 6 and 1 <= int(table.group(2)) <= len(found)):
+            table = None  # no table has more rows than the file has fields: not a cell's tag, kept whole
+        # Tags of other documents may clash (a plain "x" and a cell "x.1.y"): a clashing tag is kept whole.
+        if table and isinstance(result.setdefault(table.group(1), []), list):
+            rows = result[table.group(1)]
             row = int(table.group(2))
             while len(rows) < row:
                 rows.append({})
             rows[row - 1][table.group(3)] = value
-        elif item:
-            result.setdefault(item.group(1), {})[item.group(2)] = value
+        elif item and isinstance(result.setdefault(item.group(1), {}), dict):
+            result[item.group(1)][item.group(2)] = value
         else:
             result[c.tag] = value
     return result
@@ -489,6 +506,20 @@ def _identify(model: m.Model, parts: dict, found: list[FoundControl]):
     raise UnreadableForm("this file's fields have lost their tags (it was probably saved by another word "
                          "processor) and it is not one of the programme's forms (no identifier or title matches); "
                          "pass the form it was made from to read it by field order: read_form(path, form)")
+
+
+def _check_same_form(form, parts: dict, found: list[FoundControl], name: str) -> None:
+    """Refuse a file made from another form than the `form` given (its answers would all be lost)."""
+    core = parts.get("core")
+    ident = (core.findtext(f"{DC}identifier") or "").strip() if core is not None else ""
+    form_id = getattr(form, "id", None)
+    if ident.startswith("dyade:form:") and form_id and ident[len("dyade:form:"):] != form_id:
+        raise UnreadableForm(f"{name} is the form {ident[len('dyade:form:'):]!r}, not {form_id!r}: read it with "
+                             "its own form, or pass the whole model to have the form recognised")
+    tags = {c.tag for c in found if c.tag}
+    if tags and not tags & {c.tag for c in ctl.controls(form)}:
+        raise UnreadableForm(f"none of the fields of {name} belongs to the form {form_id!r}: it was made from "
+                             "another form or document; read it with its own form, or pass the whole model")
 
 
 def _default_model():

@@ -311,6 +311,29 @@ def test_sample_specific_controls(sample):
     assert line_ids and doc.find(f".//w:pStyle[@w:val='{line_ids[0]}']", NS) is not None
 
 
+def test_writing_box_and_instructions_stay_with_what_follows(sample):
+    """A long-text box is one paragraph kept on one page (its lines are line breaks: a box of several
+    paragraphs split across pages in LibreOffice), and instructions are kept with the field they explain."""
+    model, out = sample
+    form = model.forms[0]
+    doc = part(docx_path(out, "en", form), "word/document.xml")
+    goals = next(s for s in doc.iter(W + "sdt") if sdt_tag(s) == "goals")
+    box = goals.getparent()
+    assert box.tag == W + "p"
+    assert box.find("w:pPr/w:keepLines", NS) is not None
+    lines = next(f for f in form.input_fields() if f.id == "goals").lines
+    assert len([br for br in box.iterfind("w:r/w:br", NS)]) == lines - 1
+    style = box.find("w:pPr/w:pStyle", NS).get(W + "val")
+    following = box.getnext()
+    assert following.find("w:pPr/w:pStyle", NS) is None or following.find("w:pPr/w:pStyle", NS).get(W + "val") != style
+    paragraphs = list(doc.iter(W + "p"))
+    instructions = [p for p in paragraphs if (p.find("w:pPr/w:pStyle", NS) is not None
+                                              and p.find("w:pPr/w:pStyle", NS).get(W + "val") == "FormInstructions")]
+    assert instructions
+    last = instructions[-1]
+    assert last.find("w:pPr/w:keepNext", NS) is not None
+
+
 def test_sample_pdf_shows_every_label(sample, tmp_path):
     model, out = sample
     check_pdf_labels(model, out, tmp_path)

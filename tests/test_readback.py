@@ -4,6 +4,7 @@ refuses hostile files with UnreadableForm instead of crashing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -336,3 +337,63 @@ def test_unrelated_document(tmp_path, sample):
     assert read_form(path) == {}
     with pytest.raises(UnreadableForm):
         read_form(path, model)
+
+
+def test_absurd_table_row_in_a_tag_does_not_exhaust_memory(sample, tmp_path):
+    # A cell tag naming row 900 000 000 used to make the reader build that many rows.
+    members = _docx_bytes(sample)
+    members["word/document.xml"] = members["word/document.xml"].replace(
+        b'w:val="meetings.1.topic"', b'w:val="meetings.900000000.topic"')
+    result = read_form(_zip(tmp_path / "rows.docx", members))
+    assert len(result["meetings"]) < 10
+    assert result["meetings.900000000.topic"] == ""
+
+
+def test_clashing_tags_of_another_document_are_kept_whole(sample, tmp_path):
+    members = _docx_bytes(sample)
+    doc = members["word/document.xml"].replace(b'w:val="name"', b'w:val="meetings"', 1)
+    members["word/document.xml"] = doc.replace(b'w:val="role"', b'w:val="topics.x"', 1)
+    result = read_form(_zip(tmp_path / "clash.docx", members))
+    assert result["meetings"] == "" and isinstance(result["topics"], dict)
+
+
+def test_file_of_another_form_is_refused(sample, tmp_path):
+    model, _ = sample
+    form = model.forms[0]
+    members = _docx_bytes(sample)
+    members["docProps/core.xml"] = members["docProps/core.xml"].replace(b"dyade:form:sample", b"dyade:form:feedback")
+    message = refused_with(_zip(tmp_path / "feedback.docx", members), form, "feedback", "sample")
+    members = _docx_bytes(sample)
+    members["docProps/core.xml"] = members["docProps/core.xml"].replace(b"dyade:form:sample", b"")
+    members["word/document.xml"] = re.sub(rb'<w:tag w:val="([^"]+)"/>', rb'<w:tag w:val="other-\1"/>',
+                                          members["word/document.xml"])
+    refused_with(_zip(tmp_path / "other.docx", members), form, "none of the fields", "sample")
+    assert "sample" in message
+
+
+def refused_with(path: Path, form, *words: str) -> str:
+    with pytest.raises(UnreadableForm) as info:
+        read_form(path, form)
+    for word in words:
+        assert word.lower() in str(info.value).lower(), str(info.value)
+    return str(info.value)
+
+
+def test_folder_is_refused(tmp_path):
+    (tmp_path / "returned.docx").mkdir()
+    refused(tmp_path / "returned.docx", "folder")
+
+
+def test_old_word_or_encrypted_file_is_refused(tmp_path):
+    path = tmp_path / "form.docx"
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 1000)
+    refused(path, "form.docx", ".doc", "password")
+
+
+def test_oversized_xml_part_is_refused(sample, tmp_path):
+    # 12 MB of barely compressible XML passes the ratio check; parsed, it would cost far more memory.
+    import random
+    members = _docx_bytes(sample)
+    noise = random.Random(1).randbytes(6_000_000).hex().encode()
+    members["word/document.xml"] = members["word/document.xml"].replace(b"<w:body>", b"<w:body><!--" + noise + b"-->", 1)
+    refused(_zip(tmp_path / "big.docx", members), "too large")

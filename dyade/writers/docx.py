@@ -548,7 +548,9 @@ class _FormDocument:
             self.doc.add_paragraph(self.t(item.text), style="Heading 2")
         elif isinstance(item, m.Instructions):
             self.markdown(item.text[self.lang], style="Form Instructions")
-            self.doc.paragraphs[-1].paragraph_format.space_after = Pt(8)
+            last = self.doc.paragraphs[-1].paragraph_format
+            last.space_after = Pt(8)
+            last.keep_with_next = True  # never left alone at the foot of a page, away from what it explains
         elif isinstance(item, m.CheckboxField):
             p = self.doc.add_paragraph(style="Check Item")
             p.paragraph_format.space_before = Pt(9)
@@ -570,11 +572,15 @@ class _FormDocument:
             elif isinstance(item, m.SignatureField):
                 self.signature(item)
             elif isinstance(item, m.LongTextField):
+                # One paragraph, its writing lines made by line breaks after the control, kept on one
+                # page: a box of several paragraphs splits across pages (LibreOffice ignores chains of
+                # "keep with next").
                 box = self.doc.add_paragraph(style="Field Box")
                 box._p.append(self.control(self.take(item.id), item.label[self.lang], item))
-                for _ in range(max(item.lines, 1) - 1):
-                    self.doc.add_paragraph(style="Field Box")
-                self.doc.paragraphs[-1].paragraph_format.space_after = Pt(6)
+                if item.lines > 1:
+                    box._p.append(ox.line_breaks(item.lines - 1))
+                box.paragraph_format.keep_together = True
+                box.paragraph_format.space_after = Pt(6)
             else:
                 p = self.doc.add_paragraph(style="Field Answer")
                 p._p.append(self.control(self.take(item.id), item.label[self.lang], item))

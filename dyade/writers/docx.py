@@ -234,6 +234,7 @@ class _FormDocument:
         self.locale = self.ui("locale", lang)  # e.g. fr-CA; the bare language code if strings.yml has none
         self.doc = docx.Document()
         self.next_id = 1000
+        self.style_ids: dict[str, str] = {}  # paragraph style name → id; "" → the default's
         self.body_width = 0
 
     # small helpers
@@ -275,6 +276,28 @@ class _FormDocument:
         if control is None or control.tag != tag:
             raise BuildError(f"internal error: form {self.form.id!r} writes {tag!r} out of order")
         return control
+
+    def para(self, text: str = "", style: str | None = None):
+        """A new paragraph at the end of the body, in the paragraph style `style`."""
+        p = self.doc.add_paragraph(text)
+        if style is not None:
+            self.set_style(p, style)
+        return p
+
+    def set_style(self, p, name: str) -> None:
+        # python-docx looks a style name up among all the template's styles,
+        # and its default, on every assignment (half the writer's time): the
+        # ids are looked up once per document instead.
+        ids = self.style_ids
+        if not ids:
+            ids[""] = self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH).style_id
+        if name not in ids:
+            style = self.doc.styles[name]
+            if style.type != WD_STYLE_TYPE.PARAGRAPH:
+                raise BuildError(f"internal error: {name!r} is not a paragraph style")
+            ids[name] = style.style_id
+        # The default style is left implicit, as python-docx does.
+        p._p.style = None if ids[name] == ids[""] else ids[name]
 
     # -- styles -----------------------------------------------------------------
     def setup_styles(self) -> None:
@@ -465,17 +488,17 @@ class _FormDocument:
     # -- opening block ------------------------------------------------------------
     def title_block(self) -> None:
         doc, form = self.doc, self.form
-        doc.add_paragraph(f"{self.ui('form')} {form.number}", style="Form Number")
-        doc.add_paragraph(self.t(form.title), style="Heading 1")
-        doc.add_paragraph(self.t(self.prog.title), style="Form Subtitle")
+        self.para(f"{self.ui('form')} {form.number}", style="Form Number")
+        self.para(self.t(form.title), style="Heading 1")
+        self.para(self.t(self.prog.title), style="Form Subtitle")
         self.markdown(form.purpose[self.lang], "Form Summary", lead=self.label_colon(self.ui("purpose")))
         for key, value in (("who_fills", form.who), ("when_filled", form.when)):
-            p = doc.add_paragraph(style="Form Summary")
+            p = self.para(style="Form Summary")
             p.add_run(self.label_colon(self.ui(key))).bold = True
             p.add_run(self.t(value))
         how = self.ui("how_to_fill").replace("{name}", self.prog.coordinator.name) \
             .replace("{email}", self.prog.coordinator.email)
-        p = doc.add_paragraph(style="Form Summary")
+        p = self.para(style="Form Summary")
         p.add_run(self.t(how)).italic = True
 
     def label_colon(self, label: str) -> str:
@@ -504,7 +527,7 @@ class _FormDocument:
             blocks.insert(0, ("p", ""))
         for kind, content in blocks:
             if kind in ("p", "h"):
-                p = self.doc.add_paragraph(style=style if (kind == "p" or boxed) else "Heading 3")
+                p = self.para(style=style if (kind == "p" or boxed) else "Heading 3")
                 if lead:
                     p.add_run(lead).bold = True
                     lead = None
@@ -517,7 +540,7 @@ class _FormDocument:
             list_style = f"{style} {suffix}" if boxed else f"List {suffix}"
             num_id = self.restart_numbering(list_style) if kind == "ol" else None
             for entry in content:
-                p = self.doc.add_paragraph(style=list_style)
+                p = self.para(style=list_style)
                 pf = p.paragraph_format
                 pf.left_indent = (BOX_INDENT if boxed else 0) + LIST_HANG
                 pf.first_line_indent = -LIST_HANG
@@ -545,14 +568,14 @@ class _FormDocument:
     # -- form items ---------------------------------------------------------------
     def item(self, item) -> None:
         if isinstance(item, m.Heading):
-            self.doc.add_paragraph(self.t(item.text), style="Heading 2")
+            self.para(self.t(item.text), style="Heading 2")
         elif isinstance(item, m.Instructions):
             self.markdown(item.text[self.lang], style="Form Instructions")
             last = self.doc.paragraphs[-1].paragraph_format
             last.space_after = Pt(8)
             last.keep_with_next = True  # never left alone at the foot of a page, away from what it explains
         elif isinstance(item, m.CheckboxField):
-            p = self.doc.add_paragraph(style="Check Item")
+            p = self.para(style="Check Item")
             p.paragraph_format.space_before = Pt(9)
             p._p.append(self.checkbox(self.take(item.id), item.label))
             run = p.add_run("\t" + self.t(item.label))
@@ -563,7 +586,7 @@ class _FormDocument:
             self.help(item)
             if isinstance(item, m.ChecklistField):
                 for option in item.items:
-                    p = self.doc.add_paragraph(style="Check Item")
+                    p = self.para(style="Check Item")
                     alias = f"{item.label[self.lang]} – {option.label[self.lang]}"
                     p._p.append(self.checkbox(self.take(f"{item.id}.{option.value}"), alias))
                     p.add_run("\t" + self.t(option.label))
@@ -575,18 +598,18 @@ class _FormDocument:
                 # One paragraph, its writing lines made by line breaks after the control, kept on one
                 # page: a box of several paragraphs splits across pages (LibreOffice ignores chains of
                 # "keep with next").
-                box = self.doc.add_paragraph(style="Field Box")
+                box = self.para(style="Field Box")
                 box._p.append(self.control(self.take(item.id), item.label[self.lang], item))
                 if item.lines > 1:
                     box._p.append(ox.line_breaks(item.lines - 1))
                 box.paragraph_format.keep_together = True
                 box.paragraph_format.space_after = Pt(6)
             else:
-                p = self.doc.add_paragraph(style="Field Answer")
+                p = self.para(style="Field Answer")
                 p._p.append(self.control(self.take(item.id), item.label[self.lang], item))
 
     def label(self, f) -> None:
-        self.doc.add_paragraph(self.t(f.label), style="Field Label")
+        self.para(self.t(f.label), style="Field Label")
 
     def help(self, f) -> None:
         lines = []
@@ -597,7 +620,7 @@ class _FormDocument:
         elif isinstance(f, m.ChoiceField):
             lines.append(self.label_colon(self.ui("options")) + " · ".join(self.t(o.label) for o in f.options))
         for line in lines:
-            self.doc.add_paragraph(line, style="Field Help")
+            self.para(line, style="Field Help")
 
     def rating_legend(self, f: m.RatingField) -> str:
         if f.low or f.high:
@@ -649,15 +672,15 @@ class _FormDocument:
     # -- composite fields ---------------------------------------------------------
     def signature(self, f: m.SignatureField) -> None:
         label = f.label[self.lang]
-        p = self.doc.add_paragraph(style="Field Answer")
+        p = self.para(style="Field Answer")
         p.add_run(self.label_colon(self.ui("name")))
         c = self.take(f"{f.id}-name")
         p._p.append(ox.text_control(c.tag, f"{label} – {self.ui('name')}", self.sdt_id(),
                                     self.placeholder(f, "placeholder_text"), lang=self.locale))
         p.paragraph_format.keep_with_next = True  # the whole block on one page
-        self.doc.add_paragraph(style="Signature Line")
-        self.doc.add_paragraph(self.ui("signature"), style="Signature Caption").paragraph_format.keep_with_next = True
-        p = self.doc.add_paragraph(style="Field Answer")
+        self.para(style="Signature Line")
+        self.para(self.ui("signature"), style="Signature Caption").paragraph_format.keep_with_next = True
+        p = self.para(style="Field Answer")
         p.add_run(self.label_colon(self.ui("date")))
         c = self.take(f"{f.id}-date")
         p._p.append(ox.date_control(c.tag, f"{label} – {self.ui('date')}", self.sdt_id(),
@@ -692,7 +715,7 @@ class _FormDocument:
             cell.width = widths[i]
             ox.shade(cell._tc.get_or_add_tcPr(), self.primary)
             para = cell.paragraphs[0]
-            para.style = self.doc.styles["Table Heading"]
+            self.set_style(para, "Table Heading")
             para.add_run(self.t(col.label))
         tall = any(isinstance(c, m.LongTextField) for c in cols)
         for r in range(1, f.rows + 1):
@@ -704,14 +727,14 @@ class _FormDocument:
                 cell = row.cells[i]
                 cell.width = widths[i]
                 para = cell.paragraphs[0]
-                para.style = self.doc.styles["Table Text"]
+                self.set_style(para, "Table Text")
                 c = self.take(f"{f.id}.{r}.{col.id}")
                 alias = f"{col.label[self.lang]} – {self.ui('row')} {r}"
                 if c.kind == ctl.CHECKBOX:
                     para.alignment = 1
                 para._p.append(self.control(c, alias, col))
         # A little air after the table.
-        self.doc.add_paragraph(style="Table Text")
+        self.para(style="Table Text")
 
     # -- properties and saving --------------------------------------------------
     def properties(self) -> None:

@@ -32,6 +32,7 @@ def squash(text: str) -> str:
     """Text compared without spaces, hyphens or quote styles: line breaks,
     hyphenation and typographic apostrophes do not count."""
     text = text.replace("’", "'").replace("\u00ad", "")
+    text = re.sub("[“”«»]", '"', text)
     return re.sub(r"[\s\-‐–—]+", "", text).casefold()
 
 
@@ -408,6 +409,120 @@ def test_flashcard_answers_print_behind_their_questions(built, model):
                 assert set(pack[front]) == set(pack[back])
 
 
+# -- layout seen by a trainer who prints ------------------------------------------
+
+def test_addresses_are_never_hyphenated(built, model):
+    """An e-mail or web address split by a hyphen at a line end would be
+    copied with the hyphen."""
+    split = re.compile(r"\S+[\u00ad\u2010-]\n\S*(@|\.org|\.com)")
+    for lang in model.languages:
+        for out in pdf_outputs(model):
+            text = pdf_text(dist(built, lang) / out.path)
+            found = split.search(text)
+            assert not found, f"{lang}/{out.path}: {found.group(0)!r}"
+    email = model.programme.coordinator.email
+    assert email in pdf_text(dist(built, model.languages[0]) / "guide.pdf")
+
+
+def test_plain_texts_have_typographic_quotes(built, model):
+    for lang in model.languages:
+        for out in pdf_outputs(model):
+            text = pdf_text(dist(built, lang) / out.path)
+            assert '"' not in text, f"{lang}/{out.path}: {text[text.index(chr(34)) - 30:text.index(chr(34)) + 30]!r}"
+
+
+def _page_words(path: Path, page: int) -> list[tuple[float, float, float, str]]:
+    """(xMin, yMin, xMax, word) of each word of a page (0-based)."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page + 1), "-l", str(page + 1), str(path), "-"],
+                         capture_output=True, check=True).stdout.decode()
+    return [(float(a), float(b), float(c), w) for a, b, c, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext -bbox")
+def test_calendar_milestones_are_not_stretched(built, model):
+    """The milestone column is narrow: justified, its lines gaped around long
+    words ("d'autoévaluation"); it is set ragged right."""
+    if not model.programme.calendar:
+        pytest.skip("no calendar")
+    for lang in model.languages:
+        path = dist(built, lang) / "guide.pdf"
+        reader = PdfReader(path)
+        page = reader.get_destination_page_number(reader.named_destinations["calendar"])
+        words = _page_words(path, page)
+        column, top = next((x0, y0) for x0, y0, _, w in words if w == model.ui("pdf_milestone", lang).split()[0])
+        bottom = float(reader.pages[page].mediabox.height) - 60   # above the footer
+        lines: dict[float, list] = {}
+        for x0, y0, x1, w in words:
+            if x0 >= column - 1 and top <= y0 < bottom:
+                lines.setdefault(round(y0), []).append((x0, x1, w))
+        for y, line in lines.items():
+            line.sort()
+            gaps = [(b[0] - a[1], a[2], b[2]) for a, b in zip(line, line[1:])]
+            widest = max(gaps, default=(0, "", ""))
+            assert widest[0] < 6, f"{lang}: calendar line at y={y} has a {widest[0]:.1f} pt gap {widest[1:]}"
+
+
+def _page_of(path: Path, text: str) -> int:
+    pages = [squash(t) for t in pdf_pages(path)]
+    return next(i for i, t in enumerate(pages) if squash(text) in t)
+
+
+def test_a_landscape_table_shares_its_page_with_its_heading_and_legend(built, model):
+    """A table printed on a landscape page of its own takes the heading and
+    instructions that introduce it, and fits on that page with its legend."""
+    checked = 0
+    for lang in model.languages:
+        for form in model.forms:
+            for path in (dist(built, lang) / f"forms/{form.id}.pdf", dist(built, lang) / "guide.pdf"):
+                reader = PdfReader(path)
+                start = _page_of(path, form.title[lang])
+                for i, f in enumerate(form.fields):
+                    if not isinstance(f, m.TableField):
+                        continue
+                    pages = [squash(t) for t in pdf_pages(path)]
+                    page = next(p for p in range(start, len(pages)) if squash(f.label[lang]) in pages[p])
+                    box = reader.pages[page].mediabox
+                    if float(box.width) < float(box.height):
+                        continue   # portrait: in the flow of the form
+                    j = i - 1
+                    while j >= 0 and isinstance(form.fields[j], m.Instructions):
+                        j -= 1
+                    if j >= 0 and isinstance(form.fields[j], m.Heading):
+                        assert squash(form.fields[j].text[lang]) in pages[page], \
+                            f"{lang}/{path.name}: {form.fields[j].text[lang]!r} is not on the page of its table"
+                    for col in f.columns:
+                        for o in getattr(col, "options", None) or []:
+                            assert squash(o.label[lang]) in pages[page], f"{lang}/{path.name}: {o.label[lang]!r} spills over"
+                    checked += 1
+    assert checked, "no landscape table was checked"
+
+
+def test_signatures_of_a_form_stay_on_one_page(built, model):
+    checked = 0
+    for lang in model.languages:
+        for form in model.forms:
+            for path in (dist(built, lang) / f"forms/{form.id}.pdf", dist(built, lang) / "guide.pdf"):
+                pages = [squash(t) for t in pdf_pages(path)]
+                start = _page_of(path, form.title[lang])
+                for a, b in zip(form.fields, form.fields[1:]):
+                    if isinstance(a, m.SignatureField) and isinstance(b, m.SignatureField):
+                        page = next(p for p in range(start, len(pages)) if squash(b.label[lang]) in pages[p])
+                        assert squash(a.label[lang]) in pages[page], f"{lang}/{path.name}: {a.label[lang]!r} and " \
+                            f"{b.label[lang]!r} are on different pages"
+                        checked += 1
+    assert checked
+
+
+def test_french_workshop_times_are_written_the_french_way(built, model):
+    if "fr" not in model.languages or not model.workshops:
+        pytest.skip("no French workshop")
+    for w in model.workshops:
+        text = pdf_text(dist(built, "fr") / f"workshops/{w.id}-facilitator.pdf")
+        assert re.search(r"\b0\s*h\s*00\s*–", text) and not re.search(r"\b\d:\d\d\b", text), w.id
+        assert re.search(r"\b0:00–", pdf_text(dist(built, "en") / f"workshops/{w.id}-facilitator.pdf"))
+
+
 # -- typography and escaping (unit level) ------------------------------------------
 
 @pytest.mark.parametrize("raw, expected", [
@@ -423,6 +538,15 @@ def test_flashcard_answers_print_behind_their_questions(built, model):
 ])
 def test_french_spacing_rules(raw, expected):
     assert pdfwriter.french_spacing(raw) == expected
+
+
+@pytest.mark.parametrize("raw, lang, expected", [
+    ('Where does the word "mentor" come from?', "en", "Where does the word “mentor” come from?"),
+    ('D\'où vient le mot "mentor" ?', "fr", f"D’où vient le mot «{NNBSP}mentor{NNBSP}»{NNBSP}?"),
+    ('#read("/etc/passwd") x = ""', "en", '#read("/etc/passwd") x = ""'),
+])
+def test_plain_text_quotes(raw, lang, expected):
+    assert pdfwriter.typographic(raw, lang) == expected
 
 
 def test_french_quotes_and_spacing_in_markdown():

@@ -78,9 +78,13 @@ def french_spacing(text: str) -> str:
 
 
 def typographic(text: str, lang: str) -> str:
-    """A plain text as it is printed: curly apostrophes, and in French the
-    spacing rules.  Nothing else changes."""
+    """A plain text as it is printed: curly apostrophes, "quoted words" in
+    the language's quotes (as pandoc does for Markdown texts), and in French
+    the spacing rules.  Nothing else changes: quotes that do not open on a
+    word (`read("/etc/x")`) are left as typed."""
     text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+    opening, closing = ("«" + NNBSP, NNBSP + "»") if lang == "fr" else ("“", "”")
+    text = re.sub(r'(?<![\w"])"(?=\w)([^"\n]*?[\w.!?…])"(?![\w"])', lambda m: opening + m.group(1) + closing, text)
     if lang == "fr":
         text = french_spacing(text)
     return text
@@ -605,7 +609,7 @@ class Documents:
             steps.append({
                 "title": self.t(s.title, lang),
                 "minutes": f"{s.minutes} {minutes}",
-                "time": f"{start // 60}:{start % 60:02d}–{end // 60}:{end % 60:02d}",
+                "time": f"{_clock(start, lang)}–{_clock(end, lang)}",
                 "participant": self.md(s.participant, lang, keys),
                 "facilitator": self.md(s.facilitator, lang, keys),
                 "questions": [self.t(q, lang) for q in s.questions],
@@ -809,6 +813,12 @@ def _table_width(columns: list[dict]) -> float:
     return sum(c["scale"] * 0.35 + 0.3 if c["type"] == "rating"
                else (len(c["codes"] or ()) * 0.5 + 0.2 if c["type"] == "choice" and c["codes"] else widths.get(c["type"], 2))
                for c in columns)
+
+
+def _clock(minutes: int, lang: str) -> str:
+    """Time since a workshop's start: "1:30", in French "1 h 30"."""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}\u00a0h\u00a0{rest:02d}" if lang == "fr" else f"{hours}:{rest:02d}"
 
 
 def _capitalised(text: str) -> str:

@@ -11,7 +11,8 @@ Values, by field type:
 - checkbox: True or False;
 - checklist: {item value: bool} for every item;
 - table: a list with one {column id: value} dict per row, every row kept
-  (empty cells hold the empty value of their column type);
+  (empty cells hold the empty value of their column type), rows the
+  participant added included (blank ones beyond the form's rows dropped);
 - signature: two keys, "<id>-name" (text) and "<id>-date" (date).
 Placeholder text counts as empty.
 
@@ -77,6 +78,7 @@ class FoundControl:
     full_date: Optional[str] = None    # dates picked from the calendar
     items: list[tuple[str, str]] = field(default_factory=list)  # drop-downs: (display, value)
     last_value: Optional[str] = None
+    node: object = field(default=None, repr=False, compare=False)  # its w:sdt element
 
 
 def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None, *,
@@ -205,12 +207,11 @@ def _controls(body) -> list[FoundControl]:
     LibreOffice wraps some controls in an outer block-level control when it
     saves; only the innermost one carries the value.
     """
-    out = []
-    for sdt in body.iter(f"{W}sdt"):
-        if any(True for _ in sdt.iterdescendants(f"{W}sdt")):
-            continue
-        out.append(_read_sdt(sdt))
-    return out
+    return [_read_sdt(sdt) for sdt in _innermost(body)]
+
+
+def _innermost(node) -> list:
+    return [sdt for sdt in node.iter(f"{W}sdt") if not any(True for _ in sdt.iterdescendants(f"{W}sdt"))]
 
 
 def _val(node, attr=f"{W}val"):
@@ -226,7 +227,7 @@ def _read_sdt(sdt) -> FoundControl:
     showing = pr.find(f"{W}showingPlcHdr")
     placeholder = showing is not None and (_val(showing) or "1").lower() in TRUE_VALUES
     found = FoundControl(tag=_val(pr.find(f"{W}tag")) or None, alias=_val(pr.find(f"{W}alias")) or None,
-                         word_type="text", text=text, placeholder=placeholder)
+                         word_type="text", text=text, placeholder=placeholder, node=sdt)
     box = pr.find(f"{W14}checkbox")
     date = pr.find(f"{W}date")
     drop = pr.find(f"{W}dropDownList")
@@ -387,7 +388,45 @@ def _with_form(form, found: list[FoundControl], placeholders: set[str], model) -
             result[control.key][control.row - 1][control.item] = value
         else:
             result[control.key] = value
+    for f in form.input_fields():
+        if isinstance(f, m.TableField):
+            rows = _table_rows(f, plan, assigned, placeholders, months)
+            if rows is not None:
+                result[f.id] = rows
     return result
+
+
+def _table_rows(table, plan, assigned, placeholders, months) -> Optional[list[dict]]:
+    """The rows of `table` as the participant left them, read cell by cell
+    from the file's table: rows they added (a copied row, or plain cells
+    typed into) count too.  Blank rows beyond the form's own are dropped; at
+    least the form's rows are returned.  None if the table cannot be found or
+    its shape changed (merged cells): the tags and the order then decide."""
+    mine = [i for i, c in enumerate(plan) if c.parent is table and i in assigned]
+    tbl = next(assigned[mine[0]].node.iterancestors(f"{W}tbl"), None) if mine else None
+    if tbl is None:
+        return None
+    first = {c.item: c for c in plan if c.parent is table and c.row == 1}
+    columns = [first[col.id] for col in table.columns]
+    rows: list[dict] = []
+    for tr in tbl.iterchildren(f"{W}tr"):
+        cells = tr.findall(f"{W}tc")
+        inside = [_innermost(tc) for tc in cells]
+        if not rows and not any(inside):
+            continue  # the header row
+        if len(cells) != len(columns):
+            return None
+        row = {}
+        for control, tc, sdts in zip(columns, cells, inside):
+            c = _read_sdt(sdts[0]) if sdts else FoundControl(None, None, "text", _text(tc), False)
+            row[control.item] = _value(control, c, placeholders, months)
+        rows.append(row)
+    blank = {c.item: ctl.empty_value(c.kind) for c in columns}
+    while len(rows) > table.rows and rows[-1] == blank:
+        rows.pop()
+    while len(rows) < table.rows:  # a row deleted: the answer keeps the form's shape
+        rows.append(dict(blank))
+    return rows
 
 
 def _next_match(plan, c: FoundControl, cursor: int, assigned) -> Optional[int]:

@@ -397,3 +397,58 @@ def test_oversized_xml_part_is_refused(sample, tmp_path):
     noise = random.Random(1).randbytes(6_000_000).hex().encode()
     members["word/document.xml"] = members["word/document.xml"].replace(b"<w:body>", b"<w:body><!--" + noise + b"-->", 1)
     refused(_zip(tmp_path / "big.docx", members), "too large")
+
+
+def _with_rows(path: Path, dest: Path, edit) -> Path:
+    """`path` with its document's meetings table changed by `edit(tbl)`."""
+    from lxml import etree
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    root = etree.fromstring(members["word/document.xml"])
+    cell = next(s for s in root.iter(f"{{{W_NS}}}sdt") if s.find(f".//{{{W_NS}}}tag").get(f"{{{W_NS}}}val") == "meetings.1.topic")
+    edit(next(cell.iterancestors(f"{{{W_NS}}}tbl")))
+    members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _zip(dest, members)
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def test_rows_the_participant_added_are_read(sample, tmp_path):
+    """A learning plan often needs more rows than the form offers: a row copied
+    in Word (its controls, tags and all) and a row inserted as plain cells are
+    read like the others; blank added rows are dropped, a deleted row is
+    answered as blank."""
+    import copy
+    from lxml import etree
+    model, out = sample
+    form = model.forms[0]
+    filled = fill(form_path(out, "en", form), tmp_path / "filled.docx",
+                  {"meetings.1.topic": "Budget", "meetings.3.topic": "Staff", "meetings.3.done": True},
+                  months(model, "en"))
+
+    def add_rows(tbl):
+        rows = tbl.findall(f"{{{W_NS}}}tr")
+        copied = copy.deepcopy(rows[-1])            # row 3 copied, tags and values included
+        tbl.append(copied)
+        plain = copy.deepcopy(rows[-1])             # a row of plain cells, typed into
+        for i, tc in enumerate(plain.findall(f"{{{W_NS}}}tc")):
+            for p in tc.findall(f"{{{W_NS}}}p"):
+                tc.remove(p)
+            p = etree.SubElement(tc, f"{{{W_NS}}}p")
+            text = ["2027-01-20", "Parents", "Call first", "In person", "4", "\u2612"][i]
+            etree.SubElement(etree.SubElement(p, f"{{{W_NS}}}r"), f"{{{W_NS}}}t").text = text
+        tbl.append(plain)
+        tbl.append(copy.deepcopy(rows[2]))          # the untouched (blank) row 2 copied at the end
+
+    added = _with_rows(filled, tmp_path / "added.docx", add_rows)
+    rows = read_form(added, form)["meetings"]
+    assert [r["topic"] for r in rows] == ["Budget", "", "Staff", "Staff", "Parents"]
+    assert rows[4] == {"date": "2027-01-20", "topic": "Parents", "notes": "Call first", "mode": "in-person",
+                       "useful": 4, "done": True}
+    assert rows[3]["done"] is True
+    assert read_form(added)["meetings"][:3] == read_form(filled)["meetings"]
+
+    deleted = _with_rows(filled, tmp_path / "deleted.docx", lambda tbl: tbl.remove(tbl.findall(f"{{{W_NS}}}tr")[2]))
+    rows = read_form(deleted, form)["meetings"]
+    assert [r["topic"] for r in rows] == ["Budget", "Staff", ""]

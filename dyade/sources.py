@@ -45,6 +45,23 @@ PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 # escapes in a double-quoted text make them.
 INVISIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 PLACEHOLDERS = ("org", "org_short", "programme", "coordinator", "coordinator_email", "duration")
+# `{Org}`, `{ org }`: meant as a placeholder, but only `{org}` is one.
+LOOSE_PLACEHOLDER_RE = re.compile(r"\{\s*([A-Za-z_]+)\s*\}")
+# Every link target of a Markdown text: inline `](target "title")`, `](<target>)`
+# and reference definitions `[label]: target` at the start of a line.
+ANY_LINK_RE = re.compile(r"\]\(\s*(<[^<>\n]*>|[^\s)]*)([^)\n]*)\)|^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+# Spaces that look like a space but are not one for YAML (no-break, thin,
+# zero-width…): in the indentation they break the structure invisibly.
+ODD_SPACE_RE = re.compile("[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb"
+# What each writer can put in a DOCX, a PDF and a web page, by the file's first bytes.
+IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                    ".gif": (b"GIF87a", b"GIF89a"), ".svg": ()}
+MAX_IMAGE_BYTES = 5_000_000  # the logo is copied into every DOCX, PDF and page
+MAX_IMAGE_PIXELS = 10_000    # per side: a larger image takes gigabytes to lay out
+# Page names the site uses itself: an item with this id would replace them.
+RESERVED_IDS = {"chapter": ("index",), "form": ("index",), "annex": ("index",)}
 
 INVALID = object()  # a value that failed validation (its problem is recorded)
 
@@ -55,6 +72,10 @@ class _Reader:
         self.languages = languages
         self.problems: list[Problem] = []
         self.path = ""  # project-relative path of the file being read
+        # Where each key's value of a record is, and each entry of its lists:
+        # id(record) -> {key: (Pos, [Pos of each entry])}; the records live
+        # in the model, so their ids stay theirs while it is checked.
+        self.key_pos: dict[int, dict[str, tuple[m.Pos, list[m.Pos]]]] = {}
 
     # -- reporting ---------------------------------------------------------
     def problem(self, node_or_pos, what: str, how: str) -> None:
@@ -82,10 +103,22 @@ class _Reader:
         line, col = _mark(node)
         return m.Pos(self.path, line, col)
 
+    def at(self, record, key: str, index: int | None = None) -> m.Pos:
+        """Where the value of `key` (or its entry `index`) of `record` is
+        written; the record's own position if unknown."""
+        found = self.key_pos.get(id(record), {}).get(key)
+        if found is None:
+            return record.pos
+        pos, entries = found
+        return entries[index] if index is not None and index < len(entries) else pos
+
     # -- files -------------------------------------------------------------
-    def parse_file(self, path: Path) -> Node | None:
-        """Read one YAML file into a node tree, or record why it cannot be."""
+    def parse_file(self, path: Path, required: bool = False) -> Node | None:
+        """Read one YAML file into a node tree, or record why it cannot be.
+        `required`: the programme cannot do without this file."""
         self.path = path.relative_to(self.root).as_posix()
+        empty_how = ("fill it in (start from the same file of the bundled programme); Dyade needs this file"
+                     if required else "fill it in or delete it")
         try:
             info = path.stat()
             if stat.S_ISDIR(info.st_mode):
@@ -110,6 +143,11 @@ class _Reader:
             return None
         if raw.startswith(b"\xef\xbb\xbf"):  # a BOM from Windows editors is harmless
             raw = raw[3:]
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(b"\x00", 0, 4000) * 4 > min(len(raw), 4000):
+            # Windows' "Unicode" encoding: every other byte is zero.
+            self.problems.append(Problem(self.path, 1, 1, "the file is saved as UTF-16 (\"Unicode\"), not UTF-8",
+                                         "save it again with the UTF-8 encoding"))
+            return None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -119,9 +157,19 @@ class _Reader:
                                          "save it again with the UTF-8 encoding"))
             return None
         if not text.strip() or all(l.strip().startswith("#") or not l.strip() for l in text.splitlines()):
-            self.problems.append(Problem(self.path, 1, 1, "the file is empty", "fill it in or delete it"))
+            self.problems.append(Problem(self.path, 1, 1, "the file is empty", empty_how))
             return None
         self.lines = text.splitlines()
+        for number, line in enumerate(self.lines, 1):
+            indent = len(line) - len(line.lstrip(" \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                                                  "\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"))
+            odd = ODD_SPACE_RE.search(line, 0, indent)
+            if odd and line.strip():
+                self.problems.append(Problem(self.path, number, odd.start() + 1,
+                                             f"the indentation of this line holds an invisible {_char_name(odd.group())}, "
+                                             "not an ordinary space",
+                                             "delete the spaces at the start of the line and type them again with the space bar"))
+                return None
         # "safe" rather than round-trip: only nodes and their positions are
         # needed, and skipping comments makes reading twice as fast.
         yaml = YAML(typ="safe", pure=True)
@@ -129,7 +177,11 @@ class _Reader:
         # The composer recurses once per level: stop far before Python's stack does.
         yaml.max_depth = MAX_DEPTH
         try:
-            return yaml.compose(text)
+            node = yaml.compose(text)
+            if node is None or (_is_null(node) and not node.value.strip()):  # only '---' or '...'
+                self.problems.append(Problem(self.path, 1, 1, "the file is empty", empty_how))
+                return None
+            return node
         except _AliasRefused as exc:
             line, col = _mark_of(exc.mark)
             self.problems.append(Problem(self.path, line, col, "YAML aliases (*name) are not allowed",
@@ -145,6 +197,8 @@ class _Reader:
         except MarkedYAMLError as exc:
             mark, what, how = _syntax_problem(exc)
             line, col = _mark_of(mark) if mark else (1, 1)
+            if any(q in l for q in CURLY_QUOTES for l in self.lines[max(0, line - 2):line]):
+                how += "; the curly quotes “…” ‘…’ «…» are not quotes for YAML: use straight ones, \"…\" or '…'"
             self.problems.append(Problem(self.path, line, col, what, how))
             return None
         except ReaderError as exc:
@@ -191,7 +245,7 @@ class _Reader:
 
     def scalar(self, node: Node, where: str):
         if not isinstance(node, ScalarNode):
-            self.problem(node, f"{where} should be a single value, not a {_kind(node)}", "write it on one line after the colon")
+            self.problem(node, f"{where} should be a single value, not {_kind(node)}", "write it on one line after the colon")
             return INVALID
         return node.value
 
@@ -282,18 +336,23 @@ class _Reader:
             self.problem(node, f"{where} {value!r} does not exist",
                          "check the spelling; paths start from the project folder, e.g. content/assets/logo.png")
             return INVALID
+        # The one asset is the logo, which goes into every DOCX, PDF and page.
+        wrong = _image_problem(candidate)
+        if wrong:
+            self.problem(node, f"{where} {value!r} {wrong[0]}", wrong[1])
+            return INVALID
         return value
 
     def convert_list(self, node: Node, item_hint, where: str):
         if _is_null(node):
             return []
         if not isinstance(node, SequenceNode):
-            self.problem(node, f"{where} should be a list, not a {_kind(node)}", "write each entry on its own line starting with '- '")
+            self.problem(node, f"{where} should be a list, not {_kind(node)}", "write each entry on its own line starting with '- '")
             return INVALID
         items = [self.convert(child, item_hint, f"entry {i + 1} of {where}") for i, child in enumerate(node.value)]
         return INVALID if any(i is INVALID for i in items) else items
 
-    def convert_text(self, node: Node, cls, where: str):
+    def convert_text(self, node: Node, cls, where: str, other_languages_ok: bool = False):
         langs = self.languages
         example = "{" + ", ".join(f"{l}: …" for l in langs) + "}"
         if isinstance(node, ScalarNode) and not _is_null(node):
@@ -308,10 +367,18 @@ class _Reader:
         ok = True
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
-                self.problem(key, f"a key in {where} is a {_kind(key)}", "write a language code such as fr before the colon")
+                self.problem(key, f"a key in {where} is {_kind(key)}", "write a language code such as fr before the colon")
                 ok = False
                 continue
             lang = key.value
+            odd = _odd_key(lang, langs)
+            if odd:
+                self.problem(key, f"the language '{odd[0]}' of {where} is typed with {odd[1]}",
+                             f"delete '{odd[0]}' and type it again as plain {odd[0]}:")
+                ok = False
+                continue
+            if lang not in langs and other_languages_ok and LANG_RE.match(str(lang)):
+                continue
             if lang not in langs:
                 self.problem(key, f"{where} has a text in {lang!r}, a language this programme does not declare",
                              "add it to `languages` in content/programme.yml or remove this entry" + _suggest(lang, langs))
@@ -322,7 +389,7 @@ class _Reader:
                 ok = False
                 continue
             if not isinstance(value, ScalarNode):
-                self.problem(value, f"{where} ({lang}) should be text, not a {_kind(value)}",
+                self.problem(value, f"{where} ({lang}) should be text, not {_kind(value)}",
                              "write the text after the colon, or use | for several lines")
                 ok = False
                 continue
@@ -336,7 +403,8 @@ class _Reader:
             values[lang] = value.value
             value_pos[lang] = self.text_start(value)
         for lang in langs:
-            if lang not in values and not any(isinstance(k, ScalarNode) and k.value == lang for k, _ in node.value):
+            if lang not in values and not any(isinstance(k, ScalarNode) and (k.value == lang or (_odd_key(k.value, langs) or ("",))[0] == lang)
+                                              for k, _ in node.value):
                 self.problem(node, f"{where} has no {lang!r} text", f"add a line '{lang}: …' with the translation")
                 ok = False
         if not ok:
@@ -345,20 +413,27 @@ class _Reader:
 
     def convert_record(self, node: Node, cls, where: str):
         if not isinstance(node, MappingNode):
-            self.problem(node, f"{where} should be a set of 'key: value' lines, not a {_kind(node)}",
+            self.problem(node, f"{where} should be a set of 'key: value' lines, not {_kind(node)}",
                          "write it as key: value pairs, one per line")
             return INVALID
         fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "pos"}
         hints = _type_hints(cls)
         seen: dict[str, Node] = {}
+        value_nodes: dict[str, Node] = {}
         values = {}
         ok = True
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
-                self.problem(key, f"a key in {where} is a {_kind(key)}", "write a plain name before the colon, e.g. title:")
+                self.problem(key, f"a key in {where} is {_kind(key)}", "write a plain name before the colon, e.g. title:")
                 ok = False
                 continue
             name = key.value
+            odd = _odd_key(name, fields)
+            if odd:
+                self.problem(key, f"the key '{odd[0]}' is typed with {odd[1]} in {where}",
+                             f"delete the key and type it again as plain {odd[0]}:")
+                ok = False
+                continue
             if name not in fields:
                 close = difflib.get_close_matches(str(name), list(fields), n=1, cutoff=0.6)
                 self.problem(key, f"unknown key {_show(name)} in {where}",
@@ -371,6 +446,11 @@ class _Reader:
                 ok = False
                 continue
             seen[name] = key
+            if _is_null(value) and not value.value and value.start_mark.line != key.start_mark.line:
+                # "key:" with nothing after it: YAML places the empty value
+                # on the next line; the author wrote the key.
+                value = ScalarNode(value.tag, value.value, key.start_mark, key.end_mark)
+            value_nodes[name] = value
             converted = self.convert(value, hints[name], _describe(name, where))
             if converted is INVALID:
                 ok = False
@@ -389,6 +469,9 @@ class _Reader:
         if not ok:
             return INVALID
         record = cls(**values, pos=self.pos(node))
+        self.key_pos[id(record)] = {
+            name: (self.pos(v), [self.pos(c) for c in v.value] if isinstance(v, SequenceNode) else [])
+            for name, v in value_nodes.items()}
         self.check_bounds(record, cls, node, seen)
         return record
 
@@ -410,13 +493,18 @@ class _Reader:
         """A field of a form: the `type` key chooses the class."""
         by_type = {typing.get_args(_type_hints(c)["type"])[0]: c for c in classes}
         if not isinstance(node, MappingNode):
-            self.problem(node, f"{where} should be a set of 'key: value' lines, not a {_kind(node)}", "start it with 'type: …'")
+            self.problem(node, f"{where} should be a set of 'key: value' lines, not {_kind(node)}", "start it with 'type: …'")
             return INVALID
         type_node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "type"), None)
         if type_node is None:
             self.problem(node, f"{where} has no 'type'", "add 'type: …', one of: " + ", ".join(by_type))
             return INVALID
         kind = type_node.value if isinstance(type_node, ScalarNode) else None
+        form_types = {typing.get_args(_type_hints(c)["type"])[0] for c in typing.get_args(m.FormItem)}
+        if kind not in by_type and kind in form_types:
+            self.problem(type_node, f"{where} is a {kind!r} field, which a table column cannot be",
+                         "use one of: " + ", ".join(by_type) + f"; to ask for a {kind} too, add it as a field of its own")
+            return INVALID
         if kind not in by_type:
             self.problem(type_node, f"unknown field type {kind!r}",
                          "use one of: " + ", ".join(by_type) + _suggest(kind, by_type, "; did you mean"))
@@ -426,6 +514,64 @@ class _Reader:
 
 
 # -- helpers -----------------------------------------------------------------
+
+def _image_problem(path: Path) -> tuple[str, str] | None:
+    """(what, how) if `path` is not an image every writer can lay out."""
+    suffix = path.suffix.lower()
+    formats = "a PNG, JPEG, GIF or SVG file"
+    if suffix not in IMAGE_SIGNATURES:
+        return (f"is not an image Dyade can use ({suffix or 'no extension'})",
+                f"give {formats} (PNG is best: Word cannot show an SVG)")
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            return (f"is too large for a logo ({size / 1_000_000:.1f} MB; the limit is {MAX_IMAGE_BYTES // 1_000_000} MB)",
+                    "save a smaller version: a logo needs about 1000 pixels across at most")
+        with path.open("rb") as f:
+            data = f.read(MAX_IMAGE_BYTES)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})", "check that the file is readable"
+    name = suffix[1:].upper().replace("JPG", "JPEG")
+    if suffix == ".svg":
+        head = data[:4096].decode("utf-8", "replace")
+        ok = "<svg" in head
+    else:
+        ok = data.startswith(IMAGE_SIGNATURES[suffix])
+    if not ok:
+        found = next((s[1:].upper().replace("JPG", "JPEG") for s, sigs in IMAGE_SIGNATURES.items()
+                      if sigs and data.startswith(sigs)), None)
+        return (f"is not a {name} image" + (f" (its content is {found})" if found else " (its content is not an image)"),
+                f"export the logo again as {name}" + (f", or rename the file to end in .{found.lower()}" if found else ""))
+    pixels = _image_pixels(data, suffix)
+    if pixels and max(pixels) > MAX_IMAGE_PIXELS:
+        return (f"is {pixels[0]} × {pixels[1]} pixels, too large to lay out (the limit is {MAX_IMAGE_PIXELS} on each side)",
+                "save a smaller version: a logo needs about 1000 pixels across at most")
+    return None
+
+
+def _image_pixels(data: bytes, suffix: str) -> tuple[int, int] | None:
+    """(width, height) of a PNG, GIF or JPEG, from its header."""
+    import struct
+    if suffix == ".png" and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    if suffix == ".gif" and len(data) >= 10:
+        return struct.unpack("<HH", data[6:10])
+    if suffix in (".jpg", ".jpeg"):
+        i = 2
+        while i + 9 <= len(data) and data[i] == 0xFF:
+            marker = data[i + 1]
+            if marker == 0xFF:  # fill byte
+                i += 1
+                continue
+            if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
+                i += 2
+                continue
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack(">HH", data[i + 5:i + 9])
+                return width, height
+            i += 2 + struct.unpack(">H", data[i + 2:i + 4])[0]
+    return None
+
 
 @functools.lru_cache(maxsize=None)
 def _type_hints(cls) -> dict:
@@ -506,13 +652,33 @@ def _is_null(node: Node) -> bool:
 
 
 def _kind(node: Node) -> str:
+    """What the node is, with its article: "a list", "an empty value"…"""
     if isinstance(node, MappingNode):
-        return "set of keys"
+        return "a set of keys"
     if isinstance(node, SequenceNode):
-        return "list"
+        return "a list"
     if _is_null(node):
-        return "empty value"
-    return "single value"
+        return "an empty value"
+    return "a single value"
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+    return f"{unicodedata.name(char, 'character').lower()} (U+{ord(char):04X})"
+
+
+def _odd_key(name, allowed) -> tuple[str, str] | None:
+    """(the key meant, what is wrong with it) for a key typed with a
+    no-break or zero-width space or in curly quotes, which the author cannot
+    see or does not know to avoid."""
+    if not isinstance(name, str):
+        return None
+    clean = ODD_SPACE_RE.sub("", name).strip(CURLY_QUOTES + " ")
+    if clean == name or clean not in allowed:
+        return None
+    odd = next(c for c in name if ODD_SPACE_RE.match(c) or c in CURLY_QUOTES)
+    what = "curly quotes" if odd in CURLY_QUOTES else f"an invisible {_char_name(odd)}"
+    return clean, what
 
 
 def _suggest(word, choices, prefix: str = "; did you mean") -> str:
@@ -554,6 +720,42 @@ def source_files(root: Path) -> dict[str, list[Path]]:
     }
 
 
+CONTENT_FILES = ("programme.yml", "home.yml", "flashcards.yml", "glossary.yml")
+
+
+def _unread_files(root: Path) -> list[Problem]:
+    """Files an author meant as sources but that Dyade would silently skip:
+    `.yaml`, `.YML` or `.yml.txt` names, and unknown `.yml` files directly
+    in content/."""
+    problems = []
+    folders = [root / "content", root / "content" / "guide", root / "forms", root / "content" / "annexes",
+               root / "content" / "workshops"]
+    for folder in folders:
+        try:
+            entries = sorted(folder.iterdir()) if folder.is_dir() else []
+        except OSError:
+            continue
+        for path in entries:
+            name = path.name
+            lower = name.lower()
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            rel = path.relative_to(root).as_posix()
+            stem = re.sub(r"(\.ya?ml)+(\.txt)?$", "", name, flags=re.I)
+            if re.search(r"\.ya?ml(\.txt)?$", lower) and not name.endswith(".yml"):
+                problems.append(Problem(rel, 1, 1, "this file is not read: only names ending in .yml are sources",
+                                        f"rename it to {stem}.yml"))
+            elif folder.name == "content" and name.endswith(".yml") and name not in CONTENT_FILES:
+                close = [c for c in difflib.get_close_matches(lower, CONTENT_FILES, n=1, cutoff=0.7)
+                         if not (folder / c).exists()]
+                problems.append(Problem(rel, 1, 1, "this file is not read: content/ holds only "
+                                        + ", ".join(CONTENT_FILES),
+                                        f"rename it to {close[0]}" if close else
+                                        "move a chapter into content/guide/ or an annex into content/annexes/, "
+                                        "or move the file out of content/"))
+    return problems
+
+
 def load(root: str | Path) -> m.Model:
     """Read and validate every source under `root`; raise SourceErrors."""
     root = Path(root).resolve()
@@ -585,6 +787,7 @@ def load(root: str | Path) -> m.Model:
                 items.append(item)
         loaded[kind] = items
     strings = _load_strings(reader, root / "templates" / "strings.yml")
+    reader.problems.extend(_unread_files(root))
     if not files["home"]:
         reader.problems.append(Problem("content/home.yml", 1, 1, "the home page text is missing",
                                        "create content/home.yml with intro, audience and getting_started"))
@@ -612,33 +815,100 @@ def _load_strings(reader: _Reader, path: Path) -> dict[str, m.Text]:
         reader.problems.append(Problem("templates/strings.yml", 1, 1, "the interface strings file is missing",
                                        "restore templates/strings.yml from the bundled programme"))
         return {}
-    node = reader.parse_file(path)
+    node = reader.parse_file(path, required=True)
     if node is None:
         return {}
     if not isinstance(node, MappingNode):
         reader.problem(node, "templates/strings.yml should be a set of 'key: texts' entries", "write key: {fr: …, en: …}")
         return {}
-    strings = {}
+    bundled = _bundled_strings() if path.resolve() != BUNDLED_STRINGS else {}
+    strings: dict[str, m.Text] = {}
+    written: dict[str, m.Pos] = {}  # every key of the file, valid or not
     for key, value in node.value:
-        text = reader.convert(value, m.Text, f"string {key.value!r}")
-        if text is not INVALID:
-            strings[str(key.value)] = text
-    _complete_strings(reader, path, strings, len(reader.lines))
+        if not isinstance(key, ScalarNode) or _is_null(key) or not str(key.value).strip():
+            reader.problem(key, f"a key in templates/strings.yml is {_kind(key)}",
+                           "write the name of an interface text before the colon, e.g. form:")
+            continue
+        name = str(key.value)
+        if name in written:
+            reader.problem(key, f"the interface text {name!r} is written twice (also at {written[name]})",
+                           "keep only one of them")
+            continue
+        written[name] = reader.pos(key)
+        # A language the programme does not use is ignored here: the bundled
+        # file has French and English whatever the programme's languages.
+        text = reader.convert_text(value, m.Text, f"interface text {name!r}", other_languages_ok=True)
+        if text is not INVALID and _check_string(reader, name, text, bundled.get(name)):
+            strings[name] = text
+    for name, pos in written.items():
+        if bundled and name not in bundled:
+            close = difflib.get_close_matches(name, [k for k in bundled if k not in written], n=1, cutoff=0.8)
+            if close:
+                reader.problem(pos, f"unknown interface text {name!r}, so Dyade uses its own text for {close[0]!r}",
+                               f"rename it to {close[0]!r}")
+    _complete_strings(reader, strings, set(written), bundled, len(reader.lines))
     return strings
 
 
 BUNDLED_STRINGS = Path(__file__).resolve().parent.parent / "templates" / "strings.yml"
 
 
-def _complete_strings(reader: _Reader, path: Path, strings: dict[str, m.Text], end_line: int) -> None:
+def _bundled_strings() -> dict:
+    """Dyade's own templates/strings.yml, as plain data ({} if absent)."""
+    if not BUNDLED_STRINGS.is_file():
+        return {}
+    data = YAML(typ="safe", pure=True).load(BUNDLED_STRINGS.read_text(encoding="utf-8")) or {}
+    return data if isinstance(data, dict) else {}
+
+
+def _fields_of(text: str) -> set[str] | None:
+    """The {names} a str.format() text fills in; None if it cannot be used."""
+    import string
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def _check_string(reader: _Reader, name: str, text: m.Text, bundled) -> bool:
+    """An interface text the writers can use as they do the bundled one:
+    the same {placeholders}, and twelve month names."""
+    if not isinstance(bundled, dict):
+        return True
+    ok = True
+    allowed: set[str] = set()
+    for value in bundled.values():
+        allowed |= (_fields_of(value) or set()) if isinstance(value, str) else set()
+    for lang, value in text.values.items():
+        pos = text.value_pos.get(lang) or text.pos
+        if name == "month_names" and len(value.split()) != 12:
+            reader.problem(pos, f"interface text 'month_names' ({lang}) has {len(value.split())} month names, not 12",
+                           "write the twelve months from January to December, separated by spaces")
+            ok = False
+        if not allowed:
+            continue  # texts without placeholders are used as they are
+        fields = _fields_of(value)
+        shown = ", ".join("{%s}" % f for f in sorted(allowed))
+        if fields is None:
+            reader.problem(pos, f"interface text {name!r} ({lang}) has a {{ or }} that is not part of a placeholder",
+                           f"keep only the placeholders {shown}, each written with its braces")
+            ok = False
+        elif fields - allowed:
+            wrong = sorted(fields - allowed)[0]
+            reader.problem(_offset_pos(pos, value, value.find("{" + wrong)), f"unknown placeholder {{{wrong}}} in interface text {name!r} ({lang})",
+                           f"use {shown} here" + _suggest(wrong, allowed))
+            ok = False
+    return ok
+
+
+def _complete_strings(reader: _Reader, strings: dict[str, m.Text], written: set[str], bundled: dict,
+                      end_line: int) -> None:
     """A project's own strings.yml may predate a Dyade that needs more
     interface texts: take those from the bundled file when it has them in
-    every declared language, else say which one to add."""
-    if not BUNDLED_STRINGS.is_file() or path.resolve() == BUNDLED_STRINGS:
-        return
-    bundled = YAML(typ="safe", pure=True).load(BUNDLED_STRINGS.read_text(encoding="utf-8")) or {}
+    every declared language, else say which one to add.  (A key the file
+    has, even with a problem, is reported where it is.)"""
     for key, values in bundled.items():
-        if key in strings or not isinstance(values, dict):
+        if key in written or not isinstance(values, dict):
             continue
         if all(isinstance(values.get(lang), str) and values[lang].strip() for lang in reader.languages):
             strings[key] = m.Text(values={lang: values[lang] for lang in reader.languages})
@@ -675,11 +945,20 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
                 seen[key] = item.pos
 
     prog = model.programme
-    if len(set(prog.languages)) != len(prog.languages):
-        reader.problem(prog.pos, "a language is listed twice in 'languages'", "list each language once")
+    for i, lang in enumerate(prog.languages):
+        if lang in prog.languages[:i]:
+            reader.problem(reader.at(prog, "languages", i), f"the language {lang!r} is listed twice in 'languages'",
+                           "list each language once")
     if prog.end < prog.start:
-        reader.problem(prog.pos, "the programme ends before it starts", "check 'start' and 'end' in content/programme.yml")
+        reader.problem(reader.at(prog, "end"), f"the programme ends before it starts (end {prog.end}, start {prog.start})",
+                       "check 'start' and 'end' in content/programme.yml")
     unique(prog.calendar, "calendar")
+    _check_calendar(prog, reader)
+    for kind, items in (("chapter", model.chapters), ("form", model.forms), ("annex", model.annexes)):
+        for item in items:
+            if item.id in RESERVED_IDS[kind]:
+                reader.problem(reader.at(item, "id"), f"the id {item.id!r} is the name of the site's list of all {kind}s "
+                               "(the page would replace that list)", f"choose another id for this {kind}")
     unique(model.chapters, "chapter")
     unique(model.forms, "form")
     unique(model.annexes, "annex")
@@ -689,7 +968,7 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
     for workshop in model.workshops:
         unique(workshop.steps, "step")
         if workshop.planned_minutes() != workshop.duration_minutes:
-            reader.problem(workshop.pos, f"workshop {workshop.id!r} lasts {workshop.duration_minutes} minutes but its steps "
+            reader.problem(reader.at(workshop, "duration_minutes"), f"workshop {workshop.id!r} lasts {workshop.duration_minutes} minutes but its steps "
                            f"add up to {workshop.planned_minutes()}",
                            "change 'duration_minutes' or the steps' 'minutes' (mark parallel steps with 'with_previous: true')")
     if model.flashcards:
@@ -711,11 +990,34 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
         "programme": prog.title.values, "coordinator": {l: prog.coordinator.name for l in prog.languages},
         "coordinator_email": {l: prog.coordinator.email for l in prog.languages}, "duration": prog.duration.values,
     }
-    for text, refs in _walk_texts(model):
+    for text, refs in _walk_texts(model, reader.at):
         _fill_placeholders(text, placeholders, reader)
-        for ref, pos in refs:
-            if ref.split(":")[0] not in incomplete:  # its target may be in the unreadable file
+        for ref, pos, style in refs:
+            if style != "plain":
+                _check_link_form(ref, pos, style, reader)
+            elif ref.split(":")[0] not in incomplete:  # its target may be in the unreadable file
                 _check_ref(model, ref, pos, reader)
+
+
+def _check_calendar(prog: m.Programme, reader: _Reader) -> None:
+    """Milestones in date order, inside the programme, naming forms only:
+    the calendar is printed as written."""
+    previous = None
+    for i, ms in enumerate(prog.calendar):
+        if previous is not None and ms.date < previous.date:
+            reader.problem(reader.at(ms, "date"), f"milestone {ms.id!r} ({ms.date}) comes after {previous.id!r} "
+                           f"({previous.date}) in the calendar but is earlier",
+                           "put the milestones in date order, or check this date's year")
+        elif not prog.start <= ms.date <= prog.end and prog.start <= prog.end:
+            reader.problem(reader.at(ms, "date"), f"milestone {ms.id!r} ({ms.date}) is outside the programme "
+                           f"({prog.start} to {prog.end})", "check the date's year, or 'start' and 'end'")
+        previous = ms if previous is None or ms.date >= previous.date else previous
+        for j, ref in enumerate(ms.forms):
+            kind = ref.split(":")[0]
+            if kind not in ("form", "annex"):
+                reader.problem(reader.at(ms, "forms", j), f"{ref!r} in the 'forms' of milestone {ms.id!r} is not a form",
+                               "list forms (form:ID) or annexes to fill in (annex:ID) here; link other items "
+                               "from the 'description'")
 
 
 def _check_field_ids(item, reader: _Reader) -> None:
@@ -738,31 +1040,91 @@ def _check_field_ids(item, reader: _Reader) -> None:
                 if c.id in cols:
                     reader.problem(c.pos, f"duplicate column id {c.id!r} in table {f.id!r}", "give each column its own id")
                 cols[c.id] = c.pos
+        for field_ in [f, *getattr(f, "columns", [])]:
+            # The value is what a filled form gives back: two alike could not be told apart.
+            entries = getattr(field_, "options", None) or getattr(field_, "items", None) or []
+            values: dict[str, m.Pos] = {}
+            for entry in entries:
+                if entry.value in values:
+                    reader.problem(reader.at(entry, "value"), f"duplicate value {entry.value!r} in {field_.id!r} "
+                                   f"(also used at {values[entry.value]})", "give each entry its own value")
+                else:
+                    values[entry.value] = reader.at(entry, "value")
 
 
-def _walk_texts(obj):
-    """Yield (Text, [(ref, pos)]) for every translated text in the model,
-    plus the `related`/`forms` reference lists as (None, refs)."""
+def _walk_texts(obj, at=None):
+    """Yield (Text, [(ref, pos, style)]) for every translated text in the
+    model, plus the `related`/`forms` reference lists as (None, refs).
+    `style` is "plain" for a reference the writers turn into a link, else
+    how the link is written (see `_markdown_links`); `at(record, key, i)`
+    says where entry i of a list is written."""
     if isinstance(obj, m.Text):
         refs = []
         if isinstance(obj, m.Markdown):
             for lang, value in obj.values.items():
-                for match in MD_LINK_RE.finditer(value):
-                    refs.append((match.group(1), _offset_pos(obj.value_pos.get(lang) or obj.pos, value, match.start(1))))
+                for offset, target, style in _markdown_links(value):
+                    refs.append((target, _offset_pos(obj.value_pos.get(lang) or obj.pos, value, offset), style))
         yield obj, refs
         return
     if isinstance(obj, list):
         for item in obj:
-            yield from _walk_texts(item)
+            yield from _walk_texts(item, at)
         return
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         hints = _type_hints(type(obj))
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
             if hints.get(f.name) == list[m.Ref]:
-                yield None, [(r, obj.pos) for r in value]
+                yield None, [(r, at(obj, f.name, i) if at else obj.pos, "plain") for i, r in enumerate(value)]
             elif f.name != "pos":
-                yield from _walk_texts(value)
+                yield from _walk_texts(value, at)
+
+
+def _markdown_links(text: str):
+    """(offset, target, style) of every link of a Markdown text that points
+    at one of Dyade's items, or was surely meant to (`Form:…`, `from:…`).
+    style: "plain" for `[words](kind:id)`, the only form every writer turns
+    into a link; "titled", "angle" or "definition" for the other ways
+    Markdown writes a link; "capitals" or "unknown" for a misspelt kind."""
+    for match in ANY_LINK_RE.finditer(text):
+        group = 1 if match.group(1) is not None else 3
+        raw, offset = match.group(group), match.start(group)
+        target = raw[1:-1].strip() if raw.startswith("<") else raw
+        scheme, colon, _ = target.partition(":")
+        if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+            continue
+        if scheme.lower() in REF_KINDS:
+            if scheme not in REF_KINDS:
+                style = "capitals"
+            elif group == 3:
+                style = "definition"
+            elif raw.startswith("<"):
+                style = "angle"
+            elif match.group(2).strip():
+                style = "titled"
+            else:
+                style = "plain"
+            yield offset, target, style
+        elif scheme.lower() not in LINK_SCHEMES and difflib.get_close_matches(scheme.lower(), REF_KINDS + LINK_SCHEMES, n=1, cutoff=0.7):
+            yield offset, target, "unknown"
+
+
+def _check_link_form(target: str, pos: m.Pos, style: str, reader: _Reader) -> None:
+    """A link meant for an item, written in a way no writer turns into one."""
+    scheme, _, rest = target.partition(":")
+    fixed = scheme.lower() + ":" + rest
+    if style == "capitals":
+        reader.problem(pos, f"link target {target!r} has its kind in capitals", f"write it in lower case: {fixed}")
+    elif style == "unknown":
+        close = difflib.get_close_matches(scheme.lower(), REF_KINDS + LINK_SCHEMES, n=1, cutoff=0.7)[0]
+        reader.problem(pos, f"link target {target!r} starts with {scheme + ':'!r}, which is not a kind of link",
+                       f"did you mean {close + ':'!r}? Links start with one of: " + ", ".join(k + ":" for k in REF_KINDS)
+                       + ", https:, mailto:")
+    else:
+        how_written = {"titled": "with a title in quotes after it", "angle": "between < and >",
+                       "definition": "as a reference ([label]: …)"}[style]
+        reader.problem(pos, f"the link to {target!r} is written {how_written}, which Dyade cannot turn into a link",
+                       f"write it as [words]({target}) right after the words")
 
 
 def _offset_pos(pos: m.Pos, text: str, offset: int) -> m.Pos:
@@ -779,6 +1141,14 @@ def _fill_placeholders(text, placeholders, reader: _Reader) -> None:
     if text is None:
         return
     for lang, value in list(text.values.items()):
+        for match in LOOSE_PLACEHOLDER_RE.finditer(value):
+            name = match.group(1)
+            meant = name.lower() if name.lower() in PLACEHOLDERS else None
+            if match.group(0) != "{%s}" % name.lower() and meant:
+                reader.problem(_offset_pos(text.value_pos.get(lang) or text.pos, value, match.start()),
+                               f"{match.group(0)} is not a placeholder, so it would be printed as it is",
+                               f"write {{{meant}}}, in lower case and without spaces")
+
         def sub(match):
             name = match.group(1)
             if name in placeholders:
@@ -793,12 +1163,32 @@ def _fill_placeholders(text, placeholders, reader: _Reader) -> None:
 def _check_ref(model: m.Model, ref: str, pos: m.Pos, reader: _Reader) -> None:
     match = REF_RE.match(ref)
     if not match:
-        reader.problem(pos, f"link target {ref!r} is not a valid reference", "write kind:id, e.g. form:learning-plan")
+        reader.problem(pos, f"link target {ref!r} is not a valid reference",
+                       "ids are lower-case letters, digits and hyphens: write it in lower case"
+                       if REF_RE.match(ref.lower()) else "write kind:id, e.g. form:learning-plan")
         return
     kind, ident, anchor = match.groups()
     if kind in ("flashcards", "home"):
-        if kind == "flashcards" and model.flashcards is None:
+        if ident or (anchor and (kind, anchor) != ("home", "calendar")):
+            reader.problem(pos, f"link target {ref!r}: after '{kind}:' "
+                           + ("only '#calendar' can follow" if kind == "home" else "nothing can follow"),
+                           f"write {kind}:" + (" alone, or home:#calendar for the calendar" if kind == "home" else " alone"))
+        elif anchor and not model.programme.calendar:
+            reader.problem(pos, "link to the calendar of the home page, but content/programme.yml has no calendar",
+                           "add the milestones to 'calendar' in content/programme.yml, or remove the link")
+        elif kind == "flashcards" and model.flashcards is None:
             reader.problem(pos, "link to the flashcards, but content/flashcards.yml does not exist", "create it or remove the link")
+        return
+    if not ident:
+        reader.problem(pos, f"link target {ref!r} names no {kind}", f"write the id after '{kind}:', e.g. {kind}:ID")
+        return
+    if anchor and kind != "chapter":
+        reader.problem(pos, f"link target {ref!r} names a section ('#{anchor}'), but only chapters have sections",
+                       f"remove '#{anchor}', or link to a section as chapter:ID#{anchor}")
+        return
+    if kind == "glossary" and model.glossary is None:
+        reader.problem(pos, f"link to glossary term {ident!r}, but content/glossary.yml does not exist",
+                       "create it with this term, or remove the link")
         return
     target = model.find(kind, ident)
     if target is None:

@@ -170,7 +170,7 @@ def test_dangling_cross_reference_in_markdown(tiny):
 def test_dangling_related_reference_suggests(tiny):
     write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("related: [form:intake]", "related: [form:intak]"))
     [line] = problems(tiny)
-    assert line.startswith("content/guide/01-welcome.yml:4:5: link to form 'intak', which does not exist")
+    assert line.startswith("content/guide/01-welcome.yml:9:15: link to form 'intak', which does not exist")
     assert line.endswith("did you mean 'intake'?")
 
 
@@ -309,3 +309,22 @@ def test_a_string_missing_everywhere_names_the_key_and_the_fix(tiny, tmp_path, m
         f"templates/strings.yml:{lines + 1}:1: the interface text 'first_day' is missing in en — add a line "
         "'first_day: {…}' with its text in every language (Dyade's own templates/strings.yml has the French "
         "and English to start from)"]
+
+
+def test_removing_a_language_needs_no_change_to_the_interface_strings(tiny):
+    # The bundled strings.yml has French and English whatever the programme uses:
+    # only the programme's own texts must lose their English.
+    prog = tiny / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("languages: [fr, en]", "languages: [fr]"), encoding="utf-8")
+    lines = problems(tiny)
+    assert lines and not [l for l in lines if l.startswith("templates/strings.yml")]
+    assert all("has a text in 'en', a language this programme does not declare" in l for l in lines)
+
+
+def test_a_new_language_is_asked_once_per_interface_text(tiny):
+    prog = tiny / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("languages: [fr, en]", "languages: [fr, en, es]"), encoding="utf-8")
+    strings = [l for l in problems(tiny) if l.startswith("templates/strings.yml")]
+    keys = [l.split("interface text ")[1].split()[0] for l in strings]
+    assert len(keys) == len(set(keys)) > 50
+    assert any(l.startswith("templates/strings.yml:5:7: interface text 'form' has no 'es' text") for l in strings)

@@ -191,3 +191,34 @@ def test_asset_symlink_loop(tiny):
                     encoding="utf-8")
     assert_problems(check(tiny), [{"at": "content/programme.yml:11:9", "what": "is not a usable file path",
                                    "how": "give the path of a file in the project"}])
+
+
+def test_utf16_file(tiny):
+    # Notepad's "Unicode": ASCII text with a zero byte after each character decodes as
+    # UTF-8 without error, then fails somewhere far from line 1.
+    (tiny / "forms" / "1-intake.yml").write_bytes(FORM.encode("utf-16-le"))
+    assert_problems(check(tiny), [{"at": "forms/1-intake.yml:1:1", "what": "the file is saved as UTF-16",
+                                   "how": "save it again with the UTF-8 encoding"}])
+
+
+def _png_header(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+            + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr) & 0xFFFFFFFF))
+
+
+def test_logo_of_too_many_pixels(tiny):
+    # A small file that unpacks to 400 million pixels in every PDF and DOCX.
+    (tiny / "content" / "assets" / "logo.png").write_bytes(_png_header(20_000, 20_000))
+    assert_problems(check(tiny), [{"at": "content/programme.yml:11:9",
+                                   "what": "is 20000 × 20000 pixels, too large to lay out",
+                                   "how": "save a smaller version"}])
+
+
+def test_logo_too_large_a_file(tiny):
+    (tiny / "content" / "assets" / "logo.png").write_bytes(_png_header(800, 600) + b"\0" * 6_000_000)
+    assert_problems(check(tiny), [{"at": "content/programme.yml:11:9",
+                                   "what": "is too large for a logo (6.0 MB; the limit is 5 MB)",
+                                   "how": "save a smaller version"}])

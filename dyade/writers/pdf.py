@@ -80,11 +80,14 @@ def french_spacing(text: str) -> str:
 def typographic(text: str, lang: str) -> str:
     """A plain text as it is printed: curly apostrophes, "quoted words" in
     the language's quotes (as pandoc does for Markdown texts), and in French
-    the spacing rules.  Nothing else changes: quotes that do not open on a
-    word (`read("/etc/x")`) are left as typed."""
+    the spacing rules.  Nothing else changes: quotes that do not sit as in
+    prose (`read("/etc/x")`, `a="b">`) are left as typed."""
     text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
     opening, closing = ("«" + NNBSP, NNBSP + "»") if lang == "fr" else ("“", "”")
-    text = re.sub(r'(?<![\w"])"(?=\w)([^"\n]*?[\w.!?…])"(?![\w"])', lambda m: opening + m.group(1) + closing, text)
+    # Only quotes that open after a space or bracket and close before a space or
+    # punctuation, as in prose: `onerror="x">` or `e "x">` stay as typed.
+    text = re.sub(r'(?<![^\s(\[])"(?=\w)([^"\n]*?[\w.!?…])"(?=[\s.,;:!?…)\]]|$)',
+                  lambda m: opening + m.group(1) + closing, text)
     if lang == "fr":
         text = french_spacing(text)
     return text

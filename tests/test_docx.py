@@ -334,6 +334,30 @@ def test_writing_box_and_instructions_stay_with_what_follows(sample):
     assert last.find("w:pPr/w:keepNext", NS) is not None
 
 
+def test_answer_follows_its_label_and_help_directly(sample):
+    """LibreOffice keeps a paragraph with the next one but not a chain of three: the
+    help lines share the label's paragraph (kept with next), so an answer never starts
+    a page away from its question."""
+    model, out = sample
+    form = model.forms[0]
+    doc = part(docx_path(out, "en", form), "word/document.xml")
+    by_id = {s.get(W + "val"): s for s in doc.iter(W + "tag")}
+    for f in form.input_fields():
+        if type(f) not in (m.TextField, m.DateField, m.ChoiceField, m.RatingField, m.LongTextField):
+            continue
+        answer = by_id[f.id].getparent().getparent().getparent()
+        label = answer.getprevious()
+        assert label.find("w:pPr/w:pStyle", NS).get(W + "val") == "FieldLabel", f.id
+        text = "".join("\n" if t.tag == W + "br" else t.text or "" for t in label.iter(W + "t", W + "br"))
+        lines = text.split("\n")
+        assert lines[0] == f.label["en"], f.id
+        if f.help:
+            assert f.help["en"] in lines[1:], f.id
+        helps = [r for r in label.iterfind("w:r", NS) if r.find("w:rPr/w:rStyle", NS) is not None]
+        assert all(r.find("w:rPr/w:rStyle", NS).get(W + "val") == "FieldHelpText" for r in helps)
+        assert len(helps) == len(lines) - 1, f.id
+
+
 def test_sample_pdf_shows_every_label(sample, tmp_path):
     model, out = sample
     check_pdf_labels(model, out, tmp_path)

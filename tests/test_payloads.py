@@ -187,7 +187,8 @@ def test_docx_stays_valid_and_holds_the_literal_text(hostile, lang):
     for name, data in parts.items():
         assert b"<!DOCTYPE" not in data and b"<!ENTITY" not in data, f"{name}: a payload became markup"
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-        paragraphs += ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")]
+        for p in root.iter(f"{W}p"):  # each line of each paragraph (a field's help shares its label's paragraph)
+            paragraphs += "".join("\n" if t.tag == f"{W}br" else t.text or "" for t in p.iter(f"{W}t", f"{W}br")).split("\n")
     assert any(PROGRAMME in p for p in paragraphs), "the programme name is not printed as typed"
     assert LABEL in paragraphs and HELP in paragraphs
     # Word's own reader agrees, and the label is the content control's title.

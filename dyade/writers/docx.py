@@ -37,6 +37,7 @@ from ..tasks import Context, Task, digest, plain
 FONT = "Calibri"
 TEXT_COLOUR = "1A1A1A"
 MUTED = "404040"          # help text: dark enough for grey-scale print
+HELP_TEXT_STYLE_ID = "FieldHelpText"  # the character style "Field Help Text" (python-docx drops the spaces)
 RULE = "7F7F7F"
 PAGE_SIZES = {"letter": (Twips(12240), Twips(15840)), "a4": (Twips(11906), Twips(16838))}
 MARGIN = Cm(2)
@@ -359,6 +360,11 @@ class _FormDocument:
                 look(para_style(f"{name} {kind}", after=2, base=base))
         para_style("Field Label", bold=True, before=9, after=2, keep=True)
         para_style("Field Help", size=9.5, colour=MUTED, italic=True, after=2, keep=True)
+        help_text = styles.add_style("Field Help Text", WD_STYLE_TYPE.CHARACTER)
+        self._style_font(help_text, size=9.5, colour=MUTED, italic=True)
+        help_text.font.bold = False  # inside the bold label
+        if help_text.style_id != HELP_TEXT_STYLE_ID:
+            raise BuildError("internal error: unexpected id for the help text style")
         answer = para_style("Field Answer", after=6)
         self._insert_ppr(answer.element.get_or_add_pPr(), ox.paragraph_borders(bottom=("single", 4, 2, RULE)))
         box = para_style("Field Box", after=0)
@@ -582,8 +588,10 @@ class _FormDocument:
             run.bold = True
             self.help(item)
         else:
-            self.label(item)
-            self.help(item)
+            # The help goes in the label's paragraph: LibreOffice keeps a
+            # paragraph with the next one, but not a chain of three, and the
+            # answer would start a page alone.
+            self.help(item, into=self.label(item))
             if isinstance(item, m.ChecklistField):
                 for option in item.items:
                     p = self.para(style="Check Item")
@@ -608,10 +616,12 @@ class _FormDocument:
                 p = self.para(style="Field Answer")
                 p._p.append(self.control(self.take(item.id), item.label[self.lang], item))
 
-    def label(self, f) -> None:
-        self.para(self.t(f.label), style="Field Label")
+    def label(self, f):
+        return self.para(self.t(f.label), style="Field Label")
 
-    def help(self, f) -> None:
+    def help(self, f, into=None) -> None:
+        """The field's help and the meaning of its choices: lines of their own,
+        or lines added to the paragraph `into`."""
         lines = []
         if f.help:
             lines.append(self.t(f.help))
@@ -620,7 +630,11 @@ class _FormDocument:
         elif isinstance(f, m.ChoiceField):
             lines.append(self.label_colon(self.ui("options")) + " · ".join(self.t(o.label) for o in f.options))
         for line in lines:
-            self.para(line, style="Field Help")
+            if into is None:
+                self.para(line, style="Field Help")
+            else:
+                into.add_run().add_break()
+                into._p.append(ox.run(line, style=HELP_TEXT_STYLE_ID))
 
     def rating_legend(self, f: m.RatingField) -> str:
         if f.low or f.high:

@@ -409,6 +409,19 @@ def test_flashcard_answers_print_behind_their_questions(built, model):
                 assert set(pack[front]) == set(pack[back])
 
 
+def test_cut_lines_only_around_cards(built, model):
+    """The last sheet, not full, has no dashed cut lines around its empty places."""
+    n = len(model.flashcards.cards)
+    assert n % 8, "the bundled flashcards fill their last sheet: this test needs a partial one"
+    reader = PdfReader(dist(built, model.languages[0]) / "flashcards.pdf")
+
+    def segments(page) -> int:
+        return len(re.findall(rb"\bl\b", page.get_contents().get_data()))
+
+    full, last = reader.pages[2], reader.pages[-2]
+    assert segments(last) * 8 < segments(full) * (n % 8) * 2, (segments(last), segments(full))
+
+
 # -- layout seen by a trainer who prints ------------------------------------------
 
 def test_addresses_are_never_hyphenated(built, model):

@@ -1085,12 +1085,18 @@ def _markdown_links(text: str):
     at one of Dyade's items, or was surely meant to (`Form:…`, `from:…`).
     style: "plain" for `[words](kind:id)`, the only form every writer turns
     into a link; "titled", "angle" or "definition" for the other ways
-    Markdown writes a link; "capitals" or "unknown" for a misspelt kind."""
+    Markdown writes a link; "capitals" or "unknown" for a misspelt kind;
+    "relative" for a path or a bare #anchor."""
     for match in ANY_LINK_RE.finditer(text):
         group = 1 if match.group(1) is not None else 3
         raw, offset = match.group(group), match.start(group)
         target = raw[1:-1].strip() if raw.startswith("<") else raw
         scheme, colon, _ = target.partition(":")
+        if target and (not colon or "/" in scheme or target.startswith("#")):
+            # `#part`, `page.md`, `../file.pdf`, an image: no writer can follow
+            # it (the site's pages and the PDFs are not laid out like sources).
+            yield offset, target, "relative"
+            continue
         if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
             continue
         if scheme.lower() in REF_KINDS:
@@ -1120,6 +1126,16 @@ def _check_link_form(target: str, pos: m.Pos, style: str, reader: _Reader) -> No
         reader.problem(pos, f"link target {target!r} starts with {scheme + ':'!r}, which is not a kind of link",
                        f"did you mean {close + ':'!r}? Links start with one of: " + ", ".join(k + ":" for k in REF_KINDS)
                        + ", https:, mailto:")
+    elif style == "relative":
+        if target.startswith("#"):
+            reader.problem(pos, f"the link {target!r} points to a part of a page by its anchor, which Dyade "
+                           "cannot follow in every output",
+                           "link to a section as chapter:CHAPTER-ID#SECTION-ID, even within the same chapter")
+        else:
+            reader.problem(pos, f"the link {target!r} is a path to a page or file, which Dyade does not publish "
+                           "as such (texts hold no images either)",
+                           "link to an item as chapter:ID, form:ID, annex:ID, workshop:ID or glossary:ID, "
+                           "or to a web page with its full address (https://…)")
     else:
         how_written = {"titled": "with a title in quotes after it", "angle": "between < and >",
                        "definition": "as a reference ([label]: …)"}[style]

@@ -57,6 +57,7 @@ Ident = NewType("Ident", str)          # lower-case letters, digits, hyphens
 AssetPath = NewType("AssetPath", str)  # a file inside the project
 Colour = NewType("Colour", str)        # "#rrggbb"
 Email = NewType("Email", str)
+WebAddress = NewType("WebAddress", str)  # "https://example.org/path/"
 Lang = NewType("Lang", str)            # "fr", "en", "es", ...
 Ref = NewType("Ref", str)              # "form:ID", "annex:ID", ...
 
@@ -120,7 +121,7 @@ class Programme:
     calendar: list[Milestone] = field(default_factory=list, metadata=doc("The programme's calendar, in date order."))
     forms_protection: bool = field(default=False, metadata=doc(
         "Protect DOCX forms so only the fields can be edited. Off by default: LibreOffice then makes the whole form read-only."))
-    site_url: Optional[str] = field(default=None, metadata=doc("Public address of the published site, e.g. https://example.org/mentoring/."))
+    site_url: Optional[WebAddress] = field(default=None, metadata=doc("Public address of the published site, e.g. https://example.org/mentoring/."))
     pos: Optional[Pos] = None
 
 

@@ -13,7 +13,7 @@ import typing
 from pathlib import Path
 
 from . import model as m
-from .sources import COLOUR_RE, IDENT_RE, LANG_RE, REF_RE, _Reader, _declared_languages, INVALID
+from .sources import COLOUR_RE, IDENT_RE, LANG_RE, REF_RE, WEB_RE, _Reader, _declared_languages, INVALID
 
 SCHEMA_DIR = "schema"
 
@@ -31,6 +31,8 @@ def _scalar(hint) -> dict:
         return {"type": "string", "pattern": patterns[name].pattern}
     if name == "Email":
         return {"type": "string", "format": "email"}
+    if name == "WebAddress":
+        return {"type": "string", "pattern": WEB_RE.pattern}
     return {"type": "string"}
 
 

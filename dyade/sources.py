@@ -34,6 +34,7 @@ MAX_DIGITS = 9  # no number in Dyade sources comes near a billion
 IDENT_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+WEB_RE = re.compile(r"^https?://[^\s/?#@]+\.[^\s/?#@]+(/\S*)?$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
 REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([a-z0-9-]*)(?:#([a-z0-9-]+))?$")
@@ -294,6 +295,10 @@ class _Reader:
             return INVALID
         if name == "Email" and not EMAIL_RE.match(value):
             self.problem(node, f"{where} {value!r} is not an email address", "write an address such as name@example.org")
+            return INVALID
+        if name == "WebAddress" and not WEB_RE.match(value):
+            self.problem(node, f"{where} {value!r} is not a web address",
+                         "write the whole address, starting with https://, e.g. https://example.org/mentoring/")
             return INVALID
         if name == "Lang" and not LANG_RE.match(value):
             self.problem(node, f"{where} {value!r} is not a language code", "use a two-letter code such as fr or en")

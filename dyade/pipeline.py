@@ -134,7 +134,8 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
         run.add(site.plan_index(model, ctx))
         sites: set[str] = set()
         done = 0
-        log(f"Rendering {len(run.queue) + len(run.pending)} documents "
+        documents = sum(t.name.startswith("dist/") for t in [*run.queue, *run.pending.values()])
+        log(f"Rendering {documents} documents, then the website of each language "
             f"({len(report.reused)} outputs unchanged)…")
         while True:
             # A language's site can start once all its documents are there:
@@ -149,7 +150,8 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
                 for warning in warnings:
                     log(f"  warning: {warning}")
                 done += 1
-                log(f"  [{done}/{len(report.rendered)}] {task.name}")
+                # The total counts the sites not planned yet (one may turn out unchanged).
+                log(f"  [{done}/{len(report.rendered) + len(model.languages) - len(sites)}] {task.name}")
     except BaseException:
         _stop(pool)
         raise

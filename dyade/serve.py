@@ -46,12 +46,19 @@ def rebuild(root: Path, log: Callable[[str], None]) -> bool:
     except SourceErrors as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr, flush=True)
-        print(f"{len(exc.problems)} problem(s) found; still serving the last good site.", file=sys.stderr, flush=True)
+        print(f"{len(exc.problems)} problem(s) found; {_meanwhile(root)}", file=sys.stderr, flush=True)
         return False
     except (BuildError, OSError) as exc:
-        print(f"Build failed: {exc}; still serving the last good site.", file=sys.stderr, flush=True)
+        print(f"Build failed: {exc}; {_meanwhile(root)}", file=sys.stderr, flush=True)
         return False
     return True
+
+
+def _meanwhile(root: Path) -> str:
+    """What the preview shows until the next build succeeds."""
+    if (Path(root) / "site" / "index.html").is_file():
+        return "still serving the last good site."
+    return "there is no site to show yet: fix the problems and save, the preview then builds again."
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

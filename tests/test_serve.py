@@ -55,3 +55,21 @@ def test_serve_shows_the_site_and_rebuilds_after_an_edit(tiny):
         proc.terminate()
         proc.wait(timeout=30)
     assert "content/programme.yml:" in proc.stderr.read()
+
+
+def test_a_broken_first_build_does_not_promise_a_site(tiny, capsys):
+    """With no good build yet, the preview says there is nothing to show, rather
+    than "still serving the last good site"; after a good build, it says it keeps it."""
+    from dyade import serve
+
+    programme = tiny / "content" / "programme.yml"
+    good = programme.read_text(encoding="utf-8")
+    programme.write_text(good.replace("languages:", "langages:"), encoding="utf-8")
+    assert not serve.rebuild(tiny, lambda msg: None)
+    err = capsys.readouterr().err
+    assert "no site to show yet" in err and "last good site" not in err
+    programme.write_text(good, encoding="utf-8")
+    assert serve.rebuild(tiny, lambda msg: None)
+    programme.write_text(good.replace("languages:", "langages:"), encoding="utf-8")
+    assert not serve.rebuild(tiny, lambda msg: None)
+    assert "still serving the last good site" in capsys.readouterr().err

@@ -155,6 +155,38 @@ def test_form_pages_preview_every_field_with_a_label(built, model):
             assert previewed == [f.id for f in form.input_fields()], path
 
 
+def test_form_previews_do_not_ask_to_click_fields_that_cannot_be_filled(built, model):
+    # the Word form's prompts ("Click or tap here…") belong in the DOCX, not
+    # on disabled web fields; an author's example text ("For example, 3") stays
+    for lang in model.languages:
+        prompts = {model.ui(key, lang) for key in ("placeholder_text", "placeholder_date")}
+        for form in model.forms:
+            page = read_page(built / "site" / lang / "forms" / form.id / "index.html")
+            shown = {a["placeholder"] for t, a in page.tags
+                     if a.get("placeholder") and not is_theme_control(a)}
+            assert not shown & prompts, (lang, form.id, shown & prompts)
+    shown = {a.get("placeholder") for t, a in
+             read_page(built / "site" / "en" / "forms" / "self-assessment" / "index.html").tags}
+    assert any(text and text.startswith("For example") for text in shown)
+
+
+def test_not_found_page_works_at_any_depth_and_speaks_the_language(built, model):
+    # a server shows 404.html for any missing address under /<lang>/: its
+    # style sheets, scripts and links must not depend on that address
+    site_root = built / "site"
+    for lang in model.languages:
+        path = site_root / lang / "404.html"
+        page = read_page(path)
+        for tag, attr, link in page.links:
+            if link.startswith(("mailto:", "tel:", "http:", "https:", "#", "data:")):
+                continue
+            assert link.startswith(f"/{lang}/"), (lang, tag, link)
+            target, _ = resolve(site_root, site_root / "index.html", link)
+            assert target.exists(), (lang, link)
+        assert model.ui("home", lang) in text_of(path)
+    assert "Not found" not in text_of(site_root / "fr" / "404.html")  # the theme's English-only title
+
+
 def test_every_item_has_its_page_content(built, model):
     for lang in model.languages:
         folder = built / "site" / lang
@@ -333,12 +365,12 @@ def test_root_mkdocs_yml_is_the_base(built):
 
 
 def test_mkdocs_warnings_fail_the_build(project, tmp_path):
-    """mkdocs runs in strict mode: a broken link in the content stops the build."""
-    home = project / "content" / "home.yml"
-    text = home.read_text(encoding="utf-8")
-    assert "intro:\n  fr: |\n" in text
-    home.write_text(text.replace("intro:\n  fr: |\n", "intro:\n  fr: |\n    Voir [ailleurs](nowhere.md).\n\n", 1),
-                    encoding="utf-8")
+    """mkdocs runs in strict mode: a broken link stops the build.  (`check`
+    refuses such links in the sources; a project's own page template can
+    still hold one.)"""
+    template = project / "templates" / "site" / "home.md.j2"
+    assert template.is_file()
+    template.write_text("Voir [ailleurs](nowhere.md).\n\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
     model = sources.load(project)
     staging = tmp_path / "staging"
     (staging / "site").mkdir(parents=True)

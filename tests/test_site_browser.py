@@ -86,6 +86,15 @@ def test_search_does_not_return_the_other_language(page, base):
         assert all(r.startswith(f"{lang}/") for r in results), (query, results)
 
 
+def test_search_does_not_call_a_word_missing_from_the_pages_that_hold_it(page, base):
+    # the index holds stems ("learn"); the theme lists under a result the
+    # words of the query that no indexed word of the result starts with
+    for lang, query in [("en", "learning"), ("fr", "confidentialité")]:
+        assert search(page, base, lang, query)
+        missing = page.locator(".md-search-result__terms").all_inner_texts()
+        assert not missing, (query, missing[:3])
+
+
 # -- language switcher -------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["", "forms/learning-plan/", "guide/coordinator/", "workshops/mentoring-coaching/facilitator/",
@@ -187,6 +196,26 @@ def test_keyboard_reaches_search_switcher_and_downloads(page, base, built):
         assert info.value.suggested_filename.endswith((".docx", ".pdf"))
 
 
+def test_keyboard_on_a_narrow_screen_skips_the_closed_menu_and_can_open_it(browser, base):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base}en/forms/feedback/", wait_until="networkidle")
+        # the closed menu's links are off screen: Tab must not walk through them
+        tab_to(tab, "a.md-button[download]", limit=15)
+        tab.goto(f"{base}en/forms/feedback/", wait_until="networkidle")
+        tab_to(tab, 'label.md-header__button[for="__drawer"]', limit=5)
+        tab.keyboard.press("Enter")
+        tab.wait_for_function("document.getElementById('__drawer').checked")
+        tab.keyboard.press("Tab")
+        tab.wait_for_timeout(500)  # the menu slides in
+        focused = tab.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
+            return [document.activeElement.closest('.md-nav--primary') !== null, r.left >= 0 && r.right <= innerWidth]; }""")
+        assert focused == [True, True], focused
+    finally:
+        context.close()
+
+
 # -- every page: accessibility, privacy -----------------------------------------
 
 @pytest.fixture(scope="module")
@@ -252,6 +281,82 @@ def test_pages_print_without_the_site_chrome(page, base):
     assert page.locator("article h1").is_visible()
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+
+
+def test_form_preview_prints_as_a_paper_form(page, base):
+    page.set_viewport_size({"width": 720, "height": 1000})  # about the width of A4 paper, within its margins
+    page.goto(f"{base}en/forms/learning-plan/", wait_until="networkidle")
+    page.emulate_media(media="print")
+    # a list in a table cell: a blank line, not a truncated "Choo▾"
+    lists = page.eval_on_selector_all(".dyade-table select", """els => els.map(e => {
+        const s = getComputedStyle(e); return [s.appearance, s.color]; })""")
+    assert lists and all(shown == ["none", "rgba(0, 0, 0, 0)"] for shown in lists), lists[:3]
+    # the table fits the paper's width
+    overflow = page.eval_on_selector_all(".dyade-table-wrap", "els => els.map(e => e.scrollWidth - e.clientWidth)")
+    assert overflow and max(overflow) <= 1, overflow
+
+
+# -- how pages look: form previews, phones, the 404 page ------------------------
+
+def _hex(css_colour: str) -> str:
+    r, g, b = (int(float(v)) for v in re.findall(r"[\d.]+", css_colour)[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def test_preview_radio_buttons_and_check_boxes_can_be_seen(page, base):
+    from dyade.writers.site import contrast
+    for path in ("fr/forms/self-assessment/", "en/forms/checklist/", "en/annexes/mentor-competencies/"):
+        page.goto(base + path, wait_until="networkidle")
+        boxes = page.eval_on_selector_all(
+            ".dyade-field input[type=radio], .dyade-field input[type=checkbox]", """els => els.map(e => {
+                const s = getComputedStyle(e);
+                return [s.appearance, s.borderTopColor, parseFloat(s.borderTopWidth), e.getBoundingClientRect().width,
+                        getComputedStyle(e.closest('.dyade-field')).backgroundColor];
+            })""")
+        assert boxes, path
+        for appearance, border, width, size, background in boxes:
+            # the browser's own disabled boxes are pale grey on grey
+            assert appearance == "none", (path, appearance)
+            assert width >= 1.5 and size >= 12, (path, width, size)
+            assert contrast(_hex(border), _hex(background)) >= 3, (path, border, background)
+
+
+def test_calendar_fits_a_phone_screen(browser, base, model):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        for lang in model.languages:
+            tab.goto(f"{base}{lang}/", wait_until="networkidle")
+            rights = tab.eval_on_selector_all(
+                ".dyade-calendar td, .dyade-calendar td a",
+                "els => els.filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().right)")
+            assert rights, "no calendar"
+            assert max(rights) <= 390, (lang, max(rights))
+            forms_column = tab.locator(".dyade-calendar td a").first
+            assert forms_column.is_visible() and forms_column.bounding_box()["x"] >= 0
+    finally:
+        context.close()
+
+
+def test_not_found_page_is_whole_wherever_it_is_served(browser, base, built, model):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    try:
+        for lang in model.languages:
+            body = (built / "site" / lang / "404.html").read_text(encoding="utf-8")
+            missing = f"{base}{lang}/no/such/page/"
+            tab.route(missing, lambda route, _request=None, body=body: route.fulfill(status=404, content_type="text/html", body=body))
+            tab.goto(missing, wait_until="networkidle")
+            # the theme's style sheet applies: icons keep their size, the header its colour
+            assert tab.locator(".md-header").evaluate("e => getComputedStyle(e).position") == "sticky"
+            assert max(tab.eval_on_selector_all("svg", "els => els.map(e => e.getBoundingClientRect().height)")) < 60
+            title = tab.locator("article h1").inner_text()
+            assert "404" in title and (lang == "en" or "Not found" not in title), title
+            home = tab.locator("article a", has_text=model.ui("home", lang))
+            home.click()
+            tab.wait_for_url(f"{base}{lang}/")
+    finally:
+        context.close()
 
 
 # -- branding follows programme.yml ---------------------------------------------

@@ -418,6 +418,9 @@ def _write_config(model: m.Model, lang: str, work: Path, docs: Path, site_dir: P
             "alternate": [{"name": model.ui("language_name", other), "link": f"../{other}/", "lang": other}
                           for other in model.languages],
             "dyade": {
+                # the 404 page's links start here when there is no site_url
+                "error_base": f"/{lang}/",
+                "home": page.ui("home"),
                 "organisation": page.t(prog.organisation.name),
                 "website": prog.organisation.website,
                 "logo_alt": page.t(prog.organisation.logo_alt),

@@ -184,6 +184,7 @@ def test_not_found_page_works_at_any_depth_and_speaks_the_language(built, model)
             target, _ = resolve(site_root, site_root / "index.html", link)
             assert target.exists(), (lang, link)
         assert model.ui("home", lang) in text_of(path)
+        assert model.ui("not_found_text", lang) in text_of(path)
     assert "Not found" not in text_of(site_root / "fr" / "404.html")  # the theme's English-only title
 
 

@@ -421,6 +421,7 @@ def _write_config(model: m.Model, lang: str, work: Path, docs: Path, site_dir: P
                 # the 404 page's links start here when there is no site_url
                 "error_base": f"/{lang}/",
                 "home": page.ui("home"),
+                "not_found": [page.ui("not_found_title"), page.ui("not_found_text")],
                 "organisation": page.t(prog.organisation.name),
                 "website": prog.organisation.website,
                 "logo_alt": page.t(prog.organisation.logo_alt),

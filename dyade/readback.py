@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 
 MAX_FILE_BYTES = 50_000_000      # the zip itself
 MAX_MEMBERS = 1_000              # a Word file has a few dozen parts
+MAX_DIRECTORY_ENTRY = 1_024      # bytes of one member's central directory entry, name included, at most
 MAX_MEMBER_BYTES = 40_000_000    # any part, uncompressed
 MAX_XML_BYTES = 10_000_000       # an XML part read (a filled form's document.xml is well under 1 MB)
 MAX_TOTAL_BYTES = 150_000_000    # all parts, uncompressed
@@ -139,6 +141,10 @@ def _open(path: Path) -> dict:
                              "Word or LibreOffice, remove any password and save it as .docx, then send that file")
     if not zipfile.is_zipfile(path):
         raise UnreadableForm(f"{name} is not a DOCX file (a DOCX file is a zip archive; this one is not)")
+    members, directory = _zip_directory_size(path, size)
+    if members > MAX_MEMBERS or directory > MAX_MEMBERS * MAX_DIRECTORY_ENTRY:
+        raise UnreadableForm(f"{name} holds {members} files; a Word form holds far fewer "
+                             f"(the limit is {MAX_MEMBERS})")
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -168,6 +174,26 @@ def _open(path: Path) -> dict:
         if "docProps/core.xml" in members:
             parts["core"] = _parse(zf, "docProps/core.xml", name)
         return parts
+
+
+def _zip_directory_size(path: Path, size: int) -> tuple[int, int]:
+    """(number of members, bytes of the central directory) as the zip's end
+    record declares them, read before zipfile lists every member: a file of
+    a few MB can declare hundreds of thousands of them."""
+    tail = min(size, 22 + 65535 + 20)
+    with open(path, "rb") as stream:
+        stream.seek(size - tail)
+        data = stream.read(tail)
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(data):
+        raise UnreadableForm(f"{path.name} is not a DOCX file (its zip directory is missing or damaged)")
+    members, directory = struct.unpack("<HI", data[end + 10:end + 16])
+    if members == 0xFFFF or directory == 0xFFFFFFFF:  # ZIP64: the numbers are in the record before
+        start = data.rfind(b"PK\x06\x06", 0, end)
+        if start < 0 or start + 56 > len(data):
+            raise UnreadableForm(f"{path.name} is not a DOCX file (its zip directory is missing or damaged)")
+        members, directory = struct.unpack("<QQ", data[start + 32:start + 48])
+    return members, directory
 
 
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)

@@ -297,6 +297,22 @@ def test_too_many_members_is_refused(sample, tmp_path):
     refused(_zip(tmp_path / "many.docx", members), "files", "limit")
 
 
+def test_too_many_members_are_refused_before_listing_them(sample, tmp_path, monkeypatch):
+    """The count comes from the zip's end record: a small file declaring
+    hundreds of thousands of members is refused before zipfile lists them."""
+    from dyade import readback
+    members = _docx_bytes(sample)
+    for i in range(1500):
+        members[f"customXml/item{i}.xml"] = b"<a/>"
+    path = _zip(tmp_path / "many.docx", members)
+
+    def listing(*args, **kwargs):
+        raise AssertionError("the zip was listed")
+
+    monkeypatch.setattr(readback.zipfile, "ZipFile", listing)
+    refused(path, f"{len(members)} files", "limit")
+
+
 @pytest.mark.parametrize("content", [b"", b"hello, I am not a zip", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
                                      b"PK\x03\x04" + b"\0" * 100])
 def test_not_a_zip_is_refused(tmp_path, content):

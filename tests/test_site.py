@@ -21,6 +21,7 @@ from conftest import ROOT
 from sitetools import free_port, html_pages, page_url, read_page, resolve
 
 from dyade import layout, sources
+from dyade import model as m
 from dyade.errors import BuildError
 from dyade.writers import site, site_markdown as smd
 
@@ -168,6 +169,26 @@ def test_form_previews_do_not_ask_to_click_fields_that_cannot_be_filled(built, m
     shown = {a.get("placeholder") for t, a in
              read_page(built / "site" / "en" / "forms" / "self-assessment" / "index.html").tags}
     assert any(text and text.startswith("For example") for text in shown)
+
+
+def test_table_previews_list_the_answers_of_their_drop_downs(built, model):
+    # a disabled drop-down cannot be opened: its answers are written under the table
+    tables = [(form, f) for form in model.forms for f in form.input_fields() if isinstance(f, m.TableField)
+              and any(isinstance(c, m.ChoiceField) for c in f.columns)]
+    assert tables, "the bundled forms have a table with a choice column"
+    for lang in model.languages:
+        for form, f in tables:
+            page = (built / "site" / lang / "forms" / form.id / "index.html").read_text(encoding="utf-8")
+            outside = flat(re.sub(r"<select.*?</select>", "", page, flags=re.S))
+            for c in f.columns:
+                if isinstance(c, m.ChoiceField):
+                    for o in c.options:
+                        assert flat(o.label[lang]) in outside, (lang, form.id, c.id, o.label[lang])
+
+
+def flat(text: str) -> str:
+    """Text without spaces of any kind, with straight apostrophes (typography aside)."""
+    return re.sub(r"\s+", "", html.unescape(text).replace("\u2019", "'"))
 
 
 def test_not_found_page_works_at_any_depth_and_speaks_the_language(built, model):

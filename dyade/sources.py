@@ -77,6 +77,9 @@ class _Reader:
         # id(record) -> {key: (Pos, [Pos of each entry])}; the records live
         # in the model, so their ids stay theirs while it is checked.
         self.key_pos: dict[int, dict[str, tuple[m.Pos, list[m.Pos]]]] = {}
+        # Every translated text read, in order: those of a file whose item
+        # is refused still get their links and placeholders checked.
+        self.texts: list[m.Text] = []
 
     # -- reporting ---------------------------------------------------------
     def problem(self, node_or_pos, what: str, how: str) -> None:
@@ -414,7 +417,9 @@ class _Reader:
                 ok = False
         if not ok:
             return INVALID
-        return cls(values=values, pos=self.pos(node), value_pos=value_pos)
+        text = cls(values=values, pos=self.pos(node), value_pos=value_pos)
+        self.texts.append(text)
+        return text
 
     def convert_record(self, node: Node, cls, where: str):
         if not isinstance(node, MappingNode):
@@ -779,15 +784,18 @@ def load(root: str | Path) -> m.Model:
 
     loaded: dict[str, list] = {}
     incomplete: set[str] = set()  # kinds with a file that could not be read
+    orphans: list[m.Text] = []    # texts of the files whose item was refused
     for kind, paths in files.items():
         if kind == "programme":
             continue
         items = []
         for path in paths:
             node = reader.parse_file(path)
+            first = len(reader.texts)
             item = reader.convert(node, m.FILE_KINDS[kind], "the file") if node is not None else INVALID
             if item is INVALID:
                 incomplete.add(kind)
+                orphans += reader.texts[first:]
             else:
                 items.append(item)
         loaded[kind] = items
@@ -808,7 +816,7 @@ def load(root: str | Path) -> m.Model:
         strings=strings,
         source_files=sorted(p.relative_to(root).as_posix() for ps in files.values() for p in ps),
     )
-    _check_model(model, reader, incomplete)
+    _check_model(model, reader, incomplete, orphans)
     if reader.problems:
         raise SourceErrors(reader.problems)
     return model
@@ -938,7 +946,8 @@ def _declared_languages(reader: _Reader, node: Node) -> list[str] | None:
     return None
 
 
-def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozenset()) -> None:
+def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozenset(),
+                 orphans: list[m.Text] = ()) -> None:
     """Checks that span items: unique ids, references, placeholders."""
     def unique(items, what, how="give each a different id"):
         seen = {}
@@ -995,7 +1004,10 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
         "programme": prog.title.values, "coordinator": {l: prog.coordinator.name for l in prog.languages},
         "coordinator_email": {l: prog.coordinator.email for l in prog.languages}, "duration": prog.duration.values,
     }
-    for text, refs in _walk_texts(model, reader.at):
+    # The texts of a refused file are checked too, so that one run of
+    # `check` reports their mistakes along with the file's structural ones.
+    texts = [*_walk_texts(model, reader.at), *(pair for t in orphans for pair in _walk_texts(t))]
+    for text, refs in texts:
         _fill_placeholders(text, placeholders, reader)
         for ref, pos, style in refs:
             if style != "plain":

@@ -174,6 +174,19 @@ def test_dangling_related_reference_suggests(tiny):
     assert line.endswith("did you mean 'intake'?")
 
 
+def test_a_refused_file_still_has_its_links_and_placeholders_checked(tiny):
+    # One run of `check` lists the unknown key and the mistakes in the texts
+    # beside it, so the coordinator does not fix them in rounds.
+    write(tiny, "content/guide/01-welcome.yml",
+          CHAPTER.replace("id: welcome\n", "id: welcome\nsumary: oops\n")
+          .replace("Read the {org} guide.", "Read the {orgs} [form](form:intak)."))
+    lines = problems(tiny)
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("content/guide/01-welcome.yml:2:1: unknown key 'sumary'")
+    assert lines[1].startswith("content/guide/01-welcome.yml:9:20: unknown placeholder {orgs}")
+    assert lines[2].startswith("content/guide/01-welcome.yml:9:34: link to form 'intak', which does not exist")
+
+
 def test_unknown_placeholder(tiny):
     write(tiny, "content/guide/01-welcome.yml", CHAPTER.replace("Read the {org} guide.", "Read the {orgs} guide."))
     [line] = problems(tiny)

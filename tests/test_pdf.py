@@ -266,8 +266,9 @@ def test_guide_cross_references_are_internal_links(built, model):
         targets = _link_targets(path)
         assert targets and set(targets) <= named, set(targets) - named
         kinds = {t.split("-")[0] for t in targets}
-        # The bundled guide links to forms, annexes, chapters, sections and glossary terms.
-        assert {"form", "annex", "chapter", "section", "glossary"} <= kinds, kinds
+        # The bundled guide links to forms, annexes, chapters, sections, glossary terms and
+        # the programme calendar (home:#calendar).
+        assert {"form", "annex", "chapter", "section", "glossary", "calendar"} <= kinds, kinds
         # Workshops are not in the guide: links to them are plain text.
         assert not any(t.startswith("workshop-") for t in targets)
 

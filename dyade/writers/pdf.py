@@ -99,6 +99,8 @@ def typographic(text: str, lang: str) -> str:
 
 def label_for(kind: str, ident: str, anchor: str | None = None) -> str:
     """The typst label of a cross-reference target."""
+    if kind == "home" and anchor:
+        return anchor  # home:#calendar: the guide's calendar
     if kind in ("home", "flashcards"):
         return kind
     if kind == "chapter" and anchor:
@@ -682,6 +684,8 @@ class Documents:
                 "start": self.md(model.home.getting_started, lang, keys),
                 "coordinator": [coord.name, self.t(coord.title, lang), coord.email] + ([coord.phone] if coord.phone else []),
             },
+            # The anchor exists only with a calendar (links to it are plain text otherwise).
+            "calendar-head": {"anchor": label_for("home", "", "calendar")} if prog.calendar else {},
             "calendar": [{
                 "date": format_date(self, lang, ms.date),
                 "title": self.t(ms.title, lang),

@@ -38,8 +38,6 @@ WEB_RE = re.compile(r"^https?://[^\s/?#@]+\.[^\s/?#@]+(/\S*)?$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
 REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([a-z0-9-]*)(?:#([a-z0-9-]+))?$")
-# Markdown links whose target uses one of our reference kinds.
-MD_LINK_RE = re.compile(r"\]\(((?:%s):[^)\s]*)\)" % "|".join(REF_KINDS))
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 # Characters no output can hold (XML refuses them, UTF-8 cannot encode lone
 # surrogates); YAML refuses them typed as such, but "\x0b" or "\ud800"

@@ -15,6 +15,7 @@ and put the new outputs in place only when everything succeeded.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import importlib
 import multiprocessing
 import os
 import shutil
@@ -27,21 +28,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import sources
-from .errors import BuildError
+from . import writers as registry
 from .model import Model
 from .state import Manifest, State, files_of, hashed_inputs, link_outputs, source_epoch, stat_inputs
-from .tasks import Context, Task, digest, file_digest
-
-# The model of the build in progress: worker processes are forked after it
-# is loaded and read it from here instead of receiving a copy per task.
-_MODEL: Model | None = None
-
-
-def current_model() -> Model:
-    if _MODEL is None:
-        raise BuildError("no model is loaded (a writer task ran outside a build)")
-    return _MODEL
-
+from .tasks import Context, Task, digest, file_digest, use_model
 
 @dataclass
 class Report:
@@ -103,67 +93,68 @@ def _salt() -> str:
 
 def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, manifest: Manifest,
             log: Callable[[str], None]) -> Report:
-    from .writers import docx, pdf, site
-
-    global _MODEL
+    writers = registry.load()
     ctx = Context(root=root, staging=staging, epoch=source_epoch(root), salt=manifest.salt)
-    note = docx.logo_note(model)
-    if note:
-        log("  " + note)
+    for writer in writers:
+        for note in writer.notes(model):
+            log("  " + note)
     report = Report(model.languages, [], [])
-    _MODEL = model
+    use_model(model)
     # SOURCE_DATE_EPOCH also dates mkdocs' sitemap; the workers, forked now,
     # inherit it.  Restored afterwards: `serve` runs many builds in one process.
     explicit_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(ctx.epoch)
     workers = max(1, os.cpu_count() or 1)
-    pool = _pool(workers, model)
+    pool = _pool(workers, model, writers)
+    # Writers that read others' outputs are planned per language, later.
+    now = [w for w in writers if not w.needs]
+    later = [w for w in writers if w.needs]
+    needed = {name for w in writers for name in w.needs}
     try:
         run = _Scheduler(pool, workers, root, staging, previous, manifest, report)
-        # The forms go to the workers first; their PDFs are planned meanwhile
-        # (pandoc converts the Markdown in this process).
-        for task in docx.plan(model, ctx):
-            run.add(task, eager=True)
-        log("Converting the texts of the PDF handouts…")
-        # Biggest first, the languages side by side: both sites then become
-        # ready near the end and build together on two cores.
-        pdfs = pdf.plan(model, ctx, log)
-        rank = {id(t): i for lang in model.languages for i, t in enumerate(t for t in pdfs if t.lang == lang)}
-        for task in sorted(pdfs, key=lambda t: (-t.weight, rank[id(t)], model.languages.index(t.lang))):
-            run.add(task)
-        run.add(site.plan_index(model, ctx))
-        sites: set[str] = set()
+        for i, writer in enumerate(now):
+            # Before a writer that keeps this process busy while it plans,
+            # what is already planned goes straight to the workers.
+            eager = any(w.slow_to_plan for w in now[i + 1:])
+            for task in writer.plan(model, ctx, log, None):
+                task.writer = writer.name
+                run.add(task, eager=eager)
+        waiting = {(w.name, lang) for w in later for lang in model.languages}
         done = 0
-        documents = sum(t.name.startswith("dist/") for t in [*run.queue, *run.pending.values()])
+        documents = sum(t.writer in needed for t in [*run.queue, *run.pending.values()])
         log(f"Rendering {documents} documents, then the website of each language "
             f"({len(report.reused)} outputs unchanged)…")
         while True:
-            # A language's site can start once all its documents are there:
-            # it offers them for download.
-            for lang in model.languages:
-                if lang not in sites and not run.unfinished(lang):
-                    sites.add(lang)
-                    run.add(site.prepare(model, ctx, lang), first=True)
+            for writer in later:
+                for lang in model.languages:
+                    if (writer.name, lang) in waiting and not run.unfinished(lang, writer.needs):
+                        waiting.discard((writer.name, lang))
+                        # Ahead of the queue: it was waiting for these outputs only.
+                        for task in writer.plan(model, ctx, log, lang):
+                            task.writer = writer.name
+                            run.add(task, first=True)
             if not run.pending and not run.queue:
                 break
             for task, warnings in run.wait():
                 for warning in warnings:
                     log(f"  warning: {warning}")
                 done += 1
-                # The total counts the sites not planned yet (one may turn out unchanged).
-                log(f"  [{done}/{len(report.rendered) + len(model.languages) - len(sites)}] {task.name}")
+                # The total counts the outputs of writers not planned yet
+                # (one each; one may turn out unchanged).
+                log(f"  [{done}/{len(report.rendered) + len(waiting)}] {task.name}")
     except BaseException:
         _stop(pool)
         raise
     finally:
-        _MODEL = None
+        use_model(None)
         if explicit_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = explicit_epoch
     pool.shutdown(wait=True)
-    for work in (pdf.WORK_DIR, site.WORK_DIR):
-        shutil.rmtree(staging / work, ignore_errors=True)
+    for writer in writers:
+        for work in writer.work_dirs:
+            shutil.rmtree(staging / work, ignore_errors=True)
     return report
 
 
@@ -197,10 +188,9 @@ class _Scheduler:
                 self.queue.insert(0, task) if first else self.queue.append(task)
         self._fill()
 
-    def unfinished(self, lang: str) -> bool:
-        """Documents of `lang` still queued or rendering."""
-        return any(t.lang == lang and t.name.startswith("dist/")
-                   for t in [*self.queue, *self.pending.values()])
+    def unfinished(self, lang: str, writers: tuple[str, ...]) -> bool:
+        """Tasks of these writers in `lang` still queued or rendering."""
+        return any(t.lang == lang and t.writer in writers for t in [*self.queue, *self.pending.values()])
 
     def wait(self) -> list[tuple[Task, list[str]]]:
         done, _ = cf.wait(self.pending, return_when=cf.FIRST_COMPLETED)
@@ -228,16 +218,15 @@ def _stop(pool: cf.Executor) -> None:
         process.terminate()
 
 
-def _pool(workers: int, model: Model) -> cf.Executor:
+def _pool(workers: int, model: Model, writers) -> cf.Executor:
     """Worker processes.  Forked where possible: they start at once and
-    share the loaded model.  Otherwise (Windows, or a process that has
-    already run typst itself, whose thread pool a forked child would inherit
-    dead) spawned, each receiving one copy of the model."""
-    from .writers import pdf
-
-    if "fork" in multiprocessing.get_all_start_methods() and not pdf.typst_ran_in_this_process():
-        import typst  # noqa: F401  (imported once here rather than in every worker)
-
+    share the loaded model.  Otherwise (Windows, or a process where a
+    writer has done what a forked child would inherit broken, such as
+    typst's threads) spawned, each receiving one copy of the model."""
+    if "fork" in multiprocessing.get_all_start_methods() and all(w.fork_safe() for w in writers):
+        for writer in writers:
+            for module in writer.preload:
+                importlib.import_module(module)
         return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                       initializer=_worker_started)
     return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
@@ -247,9 +236,8 @@ def _pool(workers: int, model: Model) -> cf.Executor:
 def _worker_started(model: Model | None = None) -> None:
     # Ctrl-C is the parent's to handle; and a worker must not outlive a
     # parent that was killed (it would go on writing into a dead build).
-    global _MODEL
     if model is not None:
-        _MODEL = model
+        use_model(model)
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread

@@ -11,11 +11,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from . import model as m
+from .errors import BuildError
 
 
 @dataclass
@@ -29,7 +30,25 @@ class Task:
     # functools.partial of one) so a worker process can run it.
     run: Callable[[Path], list[str]] | None = None
     weight: float = 1.0       # rough cost, so the biggest tasks start first
-    after: list[str] = field(default_factory=list)  # names of tasks whose outputs it reads
+    writer: str = ""          # the writer that planned it (set by the engine)
+
+
+# The model of the build in progress, as worker processes see it: forked
+# workers inherit it from the engine, spawned ones receive one copy when
+# they start (`use_model`).  A task's `run` reads it with `current_model`
+# instead of receiving a copy of the model with every task.
+_MODEL: m.Model | None = None
+
+
+def use_model(model: m.Model | None) -> None:
+    global _MODEL
+    _MODEL = model
+
+
+def current_model() -> m.Model:
+    if _MODEL is None:
+        raise BuildError("no model is loaded (a writer task ran outside a build)")
+    return _MODEL
 
 
 @dataclass(frozen=True)

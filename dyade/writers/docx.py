@@ -32,7 +32,8 @@ from .. import layout
 from .. import model as m
 from .. import oxml as ox
 from ..errors import BuildError
-from ..tasks import Context, Task, digest, plain
+from ..tasks import Context, Task, current_model, digest, plain
+from .base import Writer
 
 FONT = "Calibri"
 TEXT_COLOUR = "1A1A1A"
@@ -47,7 +48,7 @@ BOX_INDENT = Pt(10)       # text inside the summary and instructions bars
 LIST_HANG = Pt(14)        # bullet to text
 
 
-def plan(model: m.Model, ctx: Context) -> list[Task]:
+def plan(model: m.Model, ctx: Context, log=None, lang=None) -> list[Task]:
     """One task per form and language: dist/<lang>/forms/<form-id>.docx.
 
     A form's key holds, in its language only, the form, the programme
@@ -76,16 +77,22 @@ def logo_note(model: m.Model) -> str | None:
     return None
 
 
+def _notes(model: m.Model) -> list[str]:
+    note = logo_note(model)
+    return [note] if note else []
+
+
 def run_task(form_id: str, lang: str, epoch: int, out: str, staging: Path) -> list[str]:
     """Render one form (in a worker process: the model is the build's)."""
-    from ..pipeline import current_model
-
     model = current_model()
     form = next(f for f in model.forms if f.id == form_id)
     target = Path(staging) / out
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(render(model, form, lang, build_date(epoch)))
     return []
+
+
+WRITER = Writer(name="docx", plan=plan, notes=_notes)
 
 
 def write(model: m.Model, staging: Path, log: Callable[[str], None], epoch: int | None = None) -> None:

@@ -37,6 +37,7 @@ from .. import layout
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
+from .base import Writer
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
 TEMPLATE_FILES = ("lib.typ", "docs.typ")
@@ -920,11 +921,14 @@ def _prepare(model: m.Model, work: Path, log, pandoc_processes: int = 2) -> list
     return prepared
 
 
-def plan(model: m.Model, ctx: Context, log) -> list[Task]:
+def plan(model: m.Model, ctx: Context, log, lang=None) -> list[Task]:
     """One task per PDF; its key is the digest of the typst sources it is
-    compiled from (data, converted Markdown, templates, logo)."""
+    compiled from (data, converted Markdown, templates, logo).  Biggest
+    first, the languages side by side: both sites then become ready near
+    the end and build together on two cores."""
     import typst
 
+    log("Converting the texts of the PDF handouts…")
     salt = digest(ctx.salt, getattr(typst, "__version__", ""), PDF_STANDARDS)
     work = ctx.staging / WORK_DIR
     tasks = []
@@ -935,7 +939,8 @@ def plan(model: m.Model, ctx: Context, log) -> list[Task]:
         tasks.append(Task(name=out, lang=job.lang, outputs=[out], key=digest("pdf", salt, key),
                           weight=3.0 if job.function == "guide" else 1.0,
                           run=functools.partial(run_task, str(work), name, out, ctx.epoch)))
-    return tasks
+    rank = {id(t): i for lang in model.languages for i, t in enumerate(t for t in tasks if t.lang == lang)}
+    return sorted(tasks, key=lambda t: (-t.weight, rank[id(t)], model.languages.index(t.lang)))
 
 
 def run_task(work: str, name: str, out: str, epoch: int, staging: Path) -> list[str]:
@@ -944,6 +949,10 @@ def run_task(work: str, name: str, out: str, epoch: int, staging: Path) -> list[
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pdf)
     return list(dict.fromkeys(warnings))
+
+
+WRITER = Writer(name="pdf", plan=plan, slow_to_plan=True, work_dirs=(WORK_DIR,),
+                fork_safe=lambda: not typst_ran_in_this_process(), preload=("typst",))
 
 
 def write(model: m.Model, staging: Path, log, epoch: int | None = None) -> None:

@@ -33,6 +33,7 @@ from .. import layout
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest, tree_digest
+from .base import Writer
 from . import site_markdown as md
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -55,13 +56,13 @@ def prepare(model: m.Model, ctx: Context, lang: str) -> Task:
     from importlib.metadata import version
 
     staging, root = Path(ctx.staging), Path(model.root)
-    templates = _project_or_bundled(root, "templates/site")
-    base_config = _project_or_bundled(root, "mkdocs.yml")
+    templates = project_or_bundled(root, "templates/site")
+    base_config = project_or_bundled(root, "mkdocs.yml")
     work = staging / WORK_DIR / lang
     shutil.rmtree(work, ignore_errors=True)
     docs = work / "docs"
     available = _available_downloads(model, staging / "dist" / lang)
-    _write_pages(model, lang, _jinja(templates), docs, available)
+    _write_pages(model, lang, jinja_env(templates), docs, available)
     _copy_assets(model, templates, docs, available, staging / "dist" / lang)
     config = _write_config(model, lang, work, docs, staging / "site" / lang, base_config, templates / "overrides")
     settings = json.loads(config.read_text(encoding="utf-8"))
@@ -83,25 +84,20 @@ def run_task(config_file: str, lang: str, staging: Path) -> list[str]:
     return []
 
 
+def _plan(model: m.Model, ctx: Context, log, lang: str) -> list[Task]:
+    return [prepare(model, ctx, lang)]
+
+
+# Planned per language once its documents exist: it offers them for download.
+WRITER = Writer(name="site", plan=_plan, needs=("docx", "pdf"), work_dirs=(WORK_DIR,))
+
+
 def chooser_page(model: m.Model) -> bytes:
     """site/index.html: sends visitors to the site in their browser's language."""
-    env = _jinja(_project_or_bundled(Path(model.root), "templates/site"))
+    env = jinja_env(project_or_bundled(Path(model.root), "templates/site"))
     return env.get_template("index.html.j2").render(
-        model=model, brand=_brand(model),
+        model=model, brand=brand(model),
         logo_suffix=Path(model.programme.organisation.logo).suffix.lower()).encode("utf-8")
-
-
-def plan_index(model: m.Model, ctx: Context) -> Task:
-    page = chooser_page(model)
-    return Task(name="site/index.html", lang="", outputs=["site/index.html"], key=digest("index", ctx.salt, page),
-                weight=0.01, run=functools.partial(write_file, "site/index.html", page))
-
-
-def write_file(out: str, data: bytes, staging: Path) -> list[str]:
-    target = Path(staging) / out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return []
 
 
 def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
@@ -119,7 +115,7 @@ def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
     log(f"  website: {pages} pages in {len(model.languages)} languages ({', '.join(model.languages)})")
 
 
-def _project_or_bundled(root: Path, rel: str) -> Path:
+def project_or_bundled(root: Path, rel: str) -> Path:
     """A project may bring its own site templates or mkdocs.yml; otherwise the
     ones bundled with Dyade are used."""
     own = root / rel
@@ -128,7 +124,7 @@ def _project_or_bundled(root: Path, rel: str) -> Path:
 
 # -- pages -------------------------------------------------------------------
 
-def _jinja(templates: Path) -> jinja2.Environment:
+def jinja_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False,
@@ -313,7 +309,7 @@ def _copy_assets(model: m.Model, templates: Path, docs: Path, available: dict[st
     shutil.copytree(templates / "assets", assets, dirs_exist_ok=True)
     logo = Path(model.root) / model.programme.organisation.logo
     shutil.copy2(logo, assets / f"logo{logo.suffix.lower()}")
-    (assets / "brand.css").write_text(_brand_css(_brand(model)), encoding="utf-8")
+    (assets / "brand.css").write_text(_brand_css(brand(model)), encoding="utf-8")
     for output in available.values():
         target = docs / md.download_path(output.path)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -524,7 +520,7 @@ def _readable_on_white(colour: str, ratio: float = 4.6) -> str:
     return colour
 
 
-def _brand(model: m.Model) -> dict[str, str]:
+def brand(model: m.Model) -> dict[str, str]:
     return _brand_for(model.programme.colours.primary, model.programme.colours.accent)
 
 

@@ -1,11 +1,12 @@
-"""Command line: `dyade [check|build|schema|serve] [--root DIR] [--quiet]`."""
+"""Command line: `dyade [build|check|schema|serve] [--root DIR] [--quiet]`; each
+command is a module of `dyade.commands`."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from . import pipeline, sources
+from . import commands
 from .errors import BuildError, SourceErrors
 
 
@@ -18,16 +19,14 @@ def _default_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(modules: dict) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dyade", description="Build the mentoring programme's site, DOCX forms and PDF handouts.")
-    p.add_argument("command", nargs="?", default="build", choices=["build", "check", "schema", "serve"],
-                   help="build (default): check then write site/ and dist/; check: only validate the sources; "
-                        "schema: write the JSON Schema of the sources into schema/; serve: preview the site")
+    p.add_argument("command", nargs="?", default=commands.NAMES[0], choices=list(modules),
+                   help="; ".join(f"{name}: {module.HELP}" for name, module in modules.items()))
     p.add_argument("--root", type=Path, default=None, help="project folder (default: the current one)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the final line")
-    p.add_argument("--port", type=int, default=8000, help="serve: the port to preview the site on (default 8000)")
-    p.add_argument("--force", action="store_true",
-                   help="build: render every output again, even those whose sources did not change")
+    for module in modules.values():
+        module.add_arguments(p)
     return p
 
 
@@ -38,14 +37,6 @@ def _report(problems) -> None:
     print(f"{n} problem{'s' if n != 1 else ''} found; nothing was built.", file=sys.stderr)
 
 
-def summary(model) -> str:
-    fields = sum(len(f.input_fields()) for f in model.forms)
-    langs = ", ".join(model.languages)
-    return (f"0 problems: {len(model.chapters)} chapters, {len(model.forms)} forms ({fields} fields), "
-            f"{len(model.annexes)} annexes, {len(model.workshops)} workshops, in each of {len(model.languages)} "
-            f"languages ({langs}).")
-
-
 def _quiet_log(msg: str) -> None:
     # --quiet silences progress, not what the user should act on.
     if msg.lstrip().startswith(("warning:", "Note:")):
@@ -53,26 +44,12 @@ def _quiet_log(msg: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    modules = {name: commands.load(name) for name in commands.NAMES}
+    args = _parser(modules).parse_args(argv)
     root = (args.root or _default_root()).resolve()
     log = _quiet_log if args.quiet else (lambda msg: print(msg, flush=True))
     try:
-        if args.command == "check":
-            print(summary(sources.load(root)))
-        elif args.command == "schema":
-            from . import schema
-            for path in schema.write_schemas(root, log):
-                pass
-            print(f"JSON Schemas written to {root / 'schema'}")
-        elif args.command == "serve":
-            from . import serve
-            return serve.serve(root, log, port=args.port)
-        else:
-            report = pipeline.build(root, log, force=args.force)
-            what = ("nothing changed" if report.nothing_changed
-                    else f"{len(report.rendered)} outputs rendered, {len(report.reused)} unchanged")
-            print(f"Built {len(report.languages)} languages ({what}): website in {root / 'site'}, "
-                  f"documents in {root / 'dist'}")
+        return modules[args.command].run(args, root, log)
     except SourceErrors as exc:
         _report(exc.problems)
         return 1
@@ -95,7 +72,6 @@ def main(argv: list[str] | None = None) -> int:
               f"Dyade, not in your sources; please send {report} to whoever maintains your Dyade. The previous "
               "site/ and dist/ were left as they were.", file=sys.stderr)
         return 1
-    return 0
 
 
 def _save_details(root: Path) -> str:

@@ -60,7 +60,7 @@ def test_serve_shows_the_site_and_rebuilds_after_an_edit(tiny):
 def test_a_broken_first_build_does_not_promise_a_site(tiny, capsys):
     """With no good build yet, the preview says there is nothing to show, rather
     than "still serving the last good site"; after a good build, it says it keeps it."""
-    from dyade import serve
+    from dyade.commands import serve
 
     programme = tiny / "content" / "programme.yml"
     good = programme.read_text(encoding="utf-8")

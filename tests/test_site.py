@@ -453,7 +453,7 @@ def _wait_for(predicate, timeout: float, what: str):
 
 def start_serve(root: Path, port: int) -> subprocess.Popen:
     code = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
-            "from dyade.serve import serve; "
+            "from dyade.commands.serve import serve; "
             "sys.exit(serve(Path(sys.argv[2]), lambda m: print(m, flush=True), port=int(sys.argv[3]), host='127.0.0.1'))")
     return subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(root), str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

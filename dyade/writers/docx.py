@@ -500,7 +500,7 @@ class _FormDocument:
 
     # -- opening block ------------------------------------------------------------
     def title_block(self) -> None:
-        doc, form = self.doc, self.form
+        form = self.form
         self.para(f"{self.ui('form')} {form.number}", style="Form Number")
         self.para(self.t(form.title), style="Heading 1")
         self.para(self.t(self.prog.title), style="Form Subtitle")

@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import tempfile
 import time
 import unicodedata

@@ -221,7 +221,7 @@ class Page:
         return self.ui("site_size_mb", n=value)
 
     def output_title(self, output: Download) -> str:
-        model, lang = self.model, self.lang
+        model = self.model
         if output.kind == "guide":
             return self.ui("site_complete_guide")
         if output.kind == "form":

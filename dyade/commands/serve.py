@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import pipeline
-from .errors import BuildError, SourceErrors
+from .. import pipeline
+from ..errors import BuildError, SourceErrors
 
 WATCHED = ("content", "forms", "templates", "mkdocs.yml")
 POLL_SECONDS = 1.0
@@ -69,6 +69,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         # A preview must never show a stale page after a rebuild.
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+
+HELP = "preview the site at http://localhost:8000/ and rebuild it whenever a source changes"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--port", type=int, default=8000,
+                        help="serve: the port to preview the site on (default 8000)")
+
+
+def run(args, root: Path, log: Callable[[str], None]) -> int:
+    return serve(root, log, port=args.port)
 
 
 def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = "localhost",

@@ -15,8 +15,9 @@ from typing import Optional
 
 from . import model as m
 
-# Control kinds, named after the Word control that carries them.
+# Control kinds (what `control` says on a field class of dyade.model).
 TEXT, LONG_TEXT, DATE, CHOICE, RATING, CHECKBOX = "text", "long_text", "date", "choice", "rating", "checkbox"
+KINDS = (TEXT, LONG_TEXT, DATE, CHOICE, RATING, CHECKBOX)
 
 # The Word control type each kind becomes (what a reader can still see).
 WORD_TYPE = {TEXT: "text", LONG_TEXT: "text", DATE: "date", CHOICE: "dropdown", RATING: "dropdown",
@@ -39,8 +40,8 @@ class Control:
 
 
 def kind_of(f) -> str:
-    return {m.TextField: TEXT, m.LongTextField: LONG_TEXT, m.DateField: DATE, m.ChoiceField: CHOICE,
-            m.RatingField: RATING, m.CheckboxField: CHECKBOX}[type(f)]
+    """The control kind of a single-control field (its class says)."""
+    return type(f).control
 
 
 def choices(f) -> list[str]:
@@ -70,9 +71,12 @@ def controls(form) -> list[Control]:
     return out
 
 
+EMPTY = {TEXT: "", LONG_TEXT: "", DATE: None, CHOICE: None, RATING: None, CHECKBOX: False}
+
+
 def empty_value(kind: str):
     """What read_form returns for a control nobody filled."""
-    return {TEXT: "", LONG_TEXT: "", DATE: None, CHOICE: None, RATING: None, CHECKBOX: False}[kind]
+    return EMPTY[kind]
 
 
 def empty_result(form) -> dict:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Literal, NewType, Optional, Union
+from typing import ClassVar, Literal, NewType, Optional, Union
 
 
 @dataclass(frozen=True)
@@ -168,33 +168,56 @@ class Option:
 
 @dataclass(kw_only=True)
 class _Field:
+    """A fillable field.  Each subclass is a field kind: its `type` is the
+    name written in the YAML, and the class variables say what every writer
+    and reader needs to know of it (see FIELD_KINDS below; the writers'
+    own renderings are looked up by that name and checked at start-up)."""
     id: Ident = field(metadata=doc("Stable identifier, unique in the form; becomes the Word content control's tag."))
     label: Text = field(metadata=doc("The question or label, per language."))
     help: Optional[Text] = field(default=None, metadata=doc("A hint shown under the label, per language."))
     placeholder: Optional[Text] = field(default=None, metadata=doc("Grey text shown in the empty field, per language."))
     pos: Optional[Pos] = None
 
+    # The kind of control that holds its answer (see dyade.controls), or
+    # None for a field made of several controls (checklist, table, signature).
+    control: ClassVar[Optional[str]] = None
+    in_tables: ClassVar[bool] = False  # may be a table column
+    # What read_form gives back for it, for documentation and the schema of answers.
+    answer: ClassVar[str] = ""
+
 
 @dataclass(kw_only=True)
 class TextField(_Field):
     type: Literal["text"] = "text"
+    control: ClassVar[Optional[str]] = "text"
+    in_tables: ClassVar[bool] = True
+    answer: ClassVar[str] = "the text typed, \"\" when empty"
 
 
 @dataclass(kw_only=True)
 class LongTextField(_Field):
     type: Literal["long_text"] = "long_text"
     lines: int = field(default=4, metadata=doc("How many handwriting lines the printed form leaves.", minimum=1, maximum=30))
+    control: ClassVar[Optional[str]] = "long_text"
+    in_tables: ClassVar[bool] = True
+    answer: ClassVar[str] = "the text typed, lines separated by \"\\n\", \"\" when empty"
 
 
 @dataclass(kw_only=True)
 class DateField(_Field):
     type: Literal["date"] = "date"
+    control: ClassVar[Optional[str]] = "date"
+    in_tables: ClassVar[bool] = True
+    answer: ClassVar[str] = "an ISO date \"YYYY-MM-DD\", None when empty"
 
 
 @dataclass(kw_only=True)
 class ChoiceField(_Field):
     type: Literal["choice"] = "choice"
     options: list[Option] = field(metadata=doc("The choices, in order.", min_items=2))
+    control: ClassVar[Optional[str]] = "choice"
+    in_tables: ClassVar[bool] = True
+    answer: ClassVar[str] = "the chosen option's value, None when empty"
 
 
 @dataclass(kw_only=True)
@@ -203,20 +226,24 @@ class RatingField(_Field):
     scale: int = field(default=5, metadata=doc("Number of points on the scale (1 to scale).", minimum=2, maximum=10))
     low: Optional[Text] = field(default=None, metadata=doc("Meaning of the lowest point, per language."))
     high: Optional[Text] = field(default=None, metadata=doc("Meaning of the highest point, per language."))
+    control: ClassVar[Optional[str]] = "rating"
+    in_tables: ClassVar[bool] = True
+    answer: ClassVar[str] = "the point chosen, an int from 1 to scale, None when empty"
 
 
 @dataclass(kw_only=True)
 class CheckboxField(_Field):
     type: Literal["checkbox"] = "checkbox"
+    control: ClassVar[Optional[str]] = "checkbox"
+    in_tables: ClassVar[bool] = True
+    answer: ClassVar[str] = "True when ticked, else False"
 
 
 @dataclass(kw_only=True)
 class ChecklistField(_Field):
     type: Literal["checklist"] = "checklist"
     items: list[Option] = field(metadata=doc("One checkbox per item.", min_items=1))
-
-
-TableColumn = Union[TextField, LongTextField, DateField, ChoiceField, RatingField, CheckboxField]
+    answer: ClassVar[str] = "{item value: True or False} for every item"
 
 
 @dataclass(kw_only=True)
@@ -224,6 +251,7 @@ class TableField(_Field):
     type: Literal["table"] = "table"
     columns: list[TableColumn] = field(metadata=doc("The table's columns.", min_items=1))
     rows: int = field(default=5, metadata=doc("Number of blank rows.", minimum=1, maximum=50))
+    answer: ClassVar[str] = "a list of rows, each {column id: that column's answer}"
 
 
 @dataclass(kw_only=True)
@@ -231,6 +259,7 @@ class SignatureField(_Field):
     """Name, signature line and date; the name and date are fillable as
     `<id>-name` and `<id>-date`."""
     type: Literal["signature"] = "signature"
+    answer: ClassVar[str] = "two answers: <id>-name (text) and <id>-date (ISO date or None)"
 
 
 @dataclass(kw_only=True)
@@ -247,12 +276,28 @@ class Instructions:
     pos: Optional[Pos] = None
 
 
-FormField = Union[TextField, LongTextField, DateField, ChoiceField, RatingField,
-                  CheckboxField, ChecklistField, TableField, SignatureField]
-FormItem = Union[TextField, LongTextField, DateField, ChoiceField, RatingField,
-                 CheckboxField, ChecklistField, TableField, SignatureField,
-                 Heading, Instructions]
-FIELD_CLASSES = FormField.__args__  # type: ignore[attr-defined]
+# The field kinds, in the order the documentation lists them: the one list
+# every writer and reader is checked against (tests/test_field_kinds.py).
+# Adding a kind is a class above, one entry here, and one rendering in each
+# writer and reader, which say at start-up what they lack.
+FIELD_KINDS: tuple[type[_Field], ...] = (
+    TextField, LongTextField, DateField, ChoiceField, RatingField, CheckboxField,
+    ChecklistField, TableField, SignatureField,
+)
+FIELD_CLASSES = FIELD_KINDS
+KIND_NAMES: tuple[str, ...] = tuple(k.type for k in FIELD_KINDS)  # the dataclass default is the YAML name
+TableColumn = Union[tuple(k for k in FIELD_KINDS if k.in_tables)]  # type: ignore[valid-type]
+FormField = Union[FIELD_KINDS]  # type: ignore[valid-type]
+FormItem = Union[FIELD_KINDS + (Heading, Instructions)]  # type: ignore[valid-type]
+
+
+def require_kinds(renderings, who: str, names=KIND_NAMES):
+    """`renderings` (anything with `in`) covers every field kind in `names`,
+    or a writer or reader lacks one: fail at start-up, never print a blank."""
+    missing = [name for name in names if name not in renderings]
+    if missing:
+        raise RuntimeError(f"{who} has no rendering for the field kind(s) {', '.join(missing)}")
+    return renderings
 
 
 @dataclass(kw_only=True)

@@ -484,18 +484,40 @@ def _aliases(control: ctl.Control) -> set[str]:
 
 
 def _value(control: ctl.Control, c: FoundControl, placeholders: set[str], months):
-    kind = control.kind
-    if kind == ctl.CHECKBOX:
-        return bool(c.checked) if c.word_type == "checkbox" else c.text.strip() in CHECKED_GLYPHS
-    if kind == ctl.DATE:
-        return _as_date(c, placeholders, months)
-    if kind in (ctl.CHOICE, ctl.RATING):
-        labels = {}
-        if kind == ctl.CHOICE:
-            labels = {v: o.value for o in control.field.options for v in o.label.values.values()}
-        value = _dropdown_value(c, placeholders, labels)
-        return _rating(value) if kind == ctl.RATING else value
+    return VALUE_READERS[control.kind](control, c, placeholders, months)
+
+
+def _checkbox_answer(control, c: FoundControl, placeholders, months) -> bool:
+    return bool(c.checked) if c.word_type == "checkbox" else c.text.strip() in CHECKED_GLYPHS
+
+
+def _date_answer(control, c: FoundControl, placeholders, months):
+    return _as_date(c, placeholders, months)
+
+
+def _choice_answer(control, c: FoundControl, placeholders, months):
+    labels = {v: o.value for o in control.field.options for v in o.label.values.values()}
+    return _dropdown_value(c, placeholders, labels)
+
+
+def _rating_answer(control, c: FoundControl, placeholders, months):
+    return _rating(_dropdown_value(c, placeholders, {}))
+
+
+def _text_answer(control, c: FoundControl, placeholders, months) -> str:
     return "" if _is_empty(c, placeholders) else c.text.strip()
+
+
+# How the answer of each kind of control is read (see the `answer` of each
+# field kind in dyade.model).
+VALUE_READERS = m.require_kinds({
+    ctl.TEXT: _text_answer,
+    ctl.LONG_TEXT: _text_answer,
+    ctl.DATE: _date_answer,
+    ctl.CHOICE: _choice_answer,
+    ctl.RATING: _rating_answer,
+    ctl.CHECKBOX: _checkbox_answer,
+}, "read_form", ctl.KINDS)
 
 
 # -- without the form: rebuild from tags ---------------------------------------------

@@ -587,41 +587,56 @@ class _FormDocument:
             last = self.doc.paragraphs[-1].paragraph_format
             last.space_after = Pt(8)
             last.keep_with_next = True  # never left alone at the foot of a page, away from what it explains
-        elif isinstance(item, m.CheckboxField):
-            p = self.para(style="Check Item")
-            p.paragraph_format.space_before = Pt(9)
-            p._p.append(self.checkbox(self.take(item.id), item.label))
-            run = p.add_run("\t" + self.t(item.label))
-            run.bold = True
-            self.help(item)
         else:
-            # The help goes in the label's paragraph: LibreOffice keeps a
-            # paragraph with the next one, but not a chain of three, and the
-            # answer would start a page alone.
-            self.help(item, into=self.label(item))
-            if isinstance(item, m.ChecklistField):
-                for option in item.items:
-                    p = self.para(style="Check Item")
-                    alias = f"{item.label[self.lang]} – {option.label[self.lang]}"
-                    p._p.append(self.checkbox(self.take(f"{item.id}.{option.value}"), alias))
-                    p.add_run("\t" + self.t(option.label))
-            elif isinstance(item, m.TableField):
-                self.table(item)
-            elif isinstance(item, m.SignatureField):
-                self.signature(item)
-            elif isinstance(item, m.LongTextField):
-                # One paragraph, its writing lines made by line breaks after the control, kept on one
-                # page: a box of several paragraphs splits across pages (LibreOffice ignores chains of
-                # "keep with next").
-                box = self.para(style="Field Box")
-                box._p.append(self.control(self.take(item.id), item.label[self.lang], item))
-                if item.lines > 1:
-                    box._p.append(ox.line_breaks(item.lines - 1))
-                box.paragraph_format.keep_together = True
-                box.paragraph_format.space_after = Pt(6)
-            else:
-                p = self.para(style="Field Answer")
-                p._p.append(self.control(self.take(item.id), item.label[self.lang], item))
+            FIELD_WRITERS[item.type](self, item)
+
+    def checkbox_field(self, item: m.CheckboxField) -> None:
+        p = self.para(style="Check Item")
+        p.paragraph_format.space_before = Pt(9)
+        p._p.append(self.checkbox(self.take(item.id), item.label))
+        run = p.add_run("\t" + self.t(item.label))
+        run.bold = True
+        self.help(item)
+
+    def labelled(self, item) -> None:
+        # The help goes in the label's paragraph: LibreOffice keeps a
+        # paragraph with the next one, but not a chain of three, and the
+        # answer would start a page alone.
+        self.help(item, into=self.label(item))
+
+    def checklist_field(self, item: m.ChecklistField) -> None:
+        self.labelled(item)
+        for option in item.items:
+            p = self.para(style="Check Item")
+            alias = f"{item.label[self.lang]} – {option.label[self.lang]}"
+            p._p.append(self.checkbox(self.take(f"{item.id}.{option.value}"), alias))
+            p.add_run("\t" + self.t(option.label))
+
+    def table_field(self, item: m.TableField) -> None:
+        self.labelled(item)
+        self.table(item)
+
+    def signature_field(self, item: m.SignatureField) -> None:
+        self.labelled(item)
+        self.signature(item)
+
+    def long_text_field(self, item: m.LongTextField) -> None:
+        self.labelled(item)
+        # One paragraph, its writing lines made by line breaks after the control, kept on one
+        # page: a box of several paragraphs splits across pages (LibreOffice ignores chains of
+        # "keep with next").
+        box = self.para(style="Field Box")
+        box._p.append(self.control(self.take(item.id), item.label[self.lang], item))
+        if item.lines > 1:
+            box._p.append(ox.line_breaks(item.lines - 1))
+        box.paragraph_format.keep_together = True
+        box.paragraph_format.space_after = Pt(6)
+
+    def answer_field(self, item) -> None:
+        """A field answered in one control on a line of its own."""
+        self.labelled(item)
+        p = self.para(style="Field Answer")
+        p._p.append(self.control(self.take(item.id), item.label[self.lang], item))
 
     def label(self, f):
         return self.para(self.t(f.label), style="Field Label")
@@ -663,28 +678,31 @@ class _FormDocument:
 
     def control(self, c: ctl.Control, alias: str, f):
         """The content control for control `c` of the plan (field or column `f`)."""
-        lang = self.locale
-        short = c.row is not None
-        if c.kind in (ctl.TEXT, ctl.LONG_TEXT):
-            return ox.text_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_text", short),
-                                   multiline=c.kind == ctl.LONG_TEXT, lang=lang)
-        if c.kind == ctl.DATE:
-            return ox.date_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_date", short),
-                                   locale=self.locale, date_format=self.ui("date_format"), lang=lang)
-        if c.kind == ctl.CHOICE:
-            items = [(o.label[self.lang], o.value) for o in f.options]
-            return ox.dropdown_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_choice", short),
-                                       items, lang=lang)
-        if c.kind == ctl.RATING:
-            items = []
-            for i in range(1, f.scale + 1):
-                meaning = f.low if i == 1 else f.high if i == f.scale else None
-                items.append((f"{i} – {meaning[self.lang]}" if meaning else str(i), str(i)))
-            return ox.dropdown_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_choice", short),
-                                       items, lang=lang)
-        if c.kind == ctl.CHECKBOX:
-            return self.checkbox(c, alias)
-        raise BuildError(f"internal error: no control for {c.kind!r}")
+        return CONTROL_WRITERS[c.kind](self, c, alias, f, c.row is not None)
+
+    def text_control(self, c: ctl.Control, alias: str, f, short: bool):
+        return ox.text_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_text", short),
+                               multiline=c.kind == ctl.LONG_TEXT, lang=self.locale)
+
+    def date_control(self, c: ctl.Control, alias: str, f, short: bool):
+        return ox.date_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_date", short),
+                               locale=self.locale, date_format=self.ui("date_format"), lang=self.locale)
+
+    def choice_control(self, c: ctl.Control, alias: str, f, short: bool):
+        items = [(o.label[self.lang], o.value) for o in f.options]
+        return ox.dropdown_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_choice", short),
+                                   items, lang=self.locale)
+
+    def rating_control(self, c: ctl.Control, alias: str, f, short: bool):
+        items = []
+        for i in range(1, f.scale + 1):
+            meaning = f.low if i == 1 else f.high if i == f.scale else None
+            items.append((f"{i} – {meaning[self.lang]}" if meaning else str(i), str(i)))
+        return ox.dropdown_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_choice", short),
+                                   items, lang=self.locale)
+
+    def checkbox_control(self, c: ctl.Control, alias: str, f, short: bool):
+        return self.checkbox(c, alias)
 
     def checkbox(self, c: ctl.Control, alias) -> object:
         alias = alias[self.lang] if isinstance(alias, m.Text) else alias
@@ -710,7 +728,7 @@ class _FormDocument:
 
     def table(self, f: m.TableField) -> None:
         cols = f.columns
-        widths = column_widths([col.label[self.lang] for col in cols], [type(c) for c in cols], self.body_width)
+        widths = column_widths([col.label[self.lang] for col in cols], [c.type for c in cols], self.body_width)
         table = self.doc.add_table(rows=f.rows + 1, cols=len(cols))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -790,11 +808,35 @@ class _FormDocument:
         return normalise_zip(raw.getvalue(), naive)
 
 
-COLUMN_WEIGHTS = {m.TextField: 2.0, m.LongTextField: 3.0, m.DateField: 1.5, m.ChoiceField: 1.5,
-                  m.RatingField: 1.2, m.CheckboxField: 0.9}
+# How each field kind is written: one method of _FormDocument per kind of
+# field, and per kind of control; checked against the model's kinds when
+# this module loads.
+FIELD_WRITERS = m.require_kinds({
+    "text": _FormDocument.answer_field,
+    "long_text": _FormDocument.long_text_field,
+    "date": _FormDocument.answer_field,
+    "choice": _FormDocument.answer_field,
+    "rating": _FormDocument.answer_field,
+    "checkbox": _FormDocument.checkbox_field,
+    "checklist": _FormDocument.checklist_field,
+    "table": _FormDocument.table_field,
+    "signature": _FormDocument.signature_field,
+}, "the DOCX writer")
+CONTROL_WRITERS = m.require_kinds({
+    ctl.TEXT: _FormDocument.text_control,
+    ctl.LONG_TEXT: _FormDocument.text_control,
+    ctl.DATE: _FormDocument.date_control,
+    ctl.CHOICE: _FormDocument.choice_control,
+    ctl.RATING: _FormDocument.rating_control,
+    ctl.CHECKBOX: _FormDocument.checkbox_control,
+}, "the DOCX writer's controls", ctl.KINDS)
+# Share of a table's width, by the column's kind.
+COLUMN_WEIGHTS = m.require_kinds({"text": 2.0, "long_text": 3.0, "date": 1.5, "choice": 1.5, "rating": 1.2,
+                                  "checkbox": 0.9}, "the DOCX table widths",
+                                 [k.type for k in m.FIELD_KINDS if k.in_tables])
 
 
-def column_widths(labels: list[str], kinds: list[type], total: int) -> list[int]:
+def column_widths(labels: list[str], kinds: list[str], total: int) -> list[int]:
     """Column widths (EMU) sharing `total` by field type, each wide enough for
     the longest word of its heading (so no heading breaks inside a word)."""
     emu_per_char = Pt(6.2)              # a bold 9.5 pt character, generously

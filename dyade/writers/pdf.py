@@ -569,21 +569,33 @@ class Documents:
         if isinstance(f, m.Instructions):
             return {"type": "instructions", "md": self.md(f.text, lang, keys), "tint": tint}
         data = {"type": f.type, "id": f.id, "label": self.t(f.label, lang), "help": self.t(f.help, lang)}
-        if isinstance(f, m.LongTextField):
-            data["lines"] = f.lines
-        elif isinstance(f, m.ChoiceField):
-            data["options"] = [self.t(o.label, lang) for o in f.options]
-            # In a table cell, long option labels become lettered boxes with a legend.
-            long = len(f.options) > 4 or max(len(o) for o in data["options"]) > 16
-            data["codes"] = [chr(ord("A") + i) for i in range(len(f.options))] if long else None
-        elif isinstance(f, m.RatingField):
-            data.update(scale=f.scale, low=self.t(f.low, lang), high=self.t(f.high, lang))
-        elif isinstance(f, m.ChecklistField):
-            data["items"] = [self.t(o.label, lang) for o in f.items]
-        elif isinstance(f, m.TableField):
-            columns = [self.field(c, lang, keys) for c in f.columns]
-            data.update(rows=f.rows, tint=tint, columns=columns, landscape=_table_width(columns) > 11)
+        data.update(FIELD_DATA[f.type](self, f, lang, keys))
         return data
+
+    # What the typst template needs of each kind, besides its label and help
+    # (templates/pdf/lib.typ draws it, and stops at a kind it does not know).
+    def no_data(self, f, lang: str, keys: list[str]) -> dict:
+        return {}
+
+    def long_text_data(self, f: m.LongTextField, lang: str, keys: list[str]) -> dict:
+        return {"lines": f.lines}
+
+    def choice_data(self, f: m.ChoiceField, lang: str, keys: list[str]) -> dict:
+        options = [self.t(o.label, lang) for o in f.options]
+        # In a table cell, long option labels become lettered boxes with a legend.
+        long = len(f.options) > 4 or max(len(o) for o in options) > 16
+        return {"options": options, "codes": [chr(ord("A") + i) for i in range(len(f.options))] if long else None}
+
+    def rating_data(self, f: m.RatingField, lang: str, keys: list[str]) -> dict:
+        return {"scale": f.scale, "low": self.t(f.low, lang), "high": self.t(f.high, lang)}
+
+    def checklist_data(self, f: m.ChecklistField, lang: str, keys: list[str]) -> dict:
+        return {"items": [self.t(o.label, lang) for o in f.items]}
+
+    def table_data(self, f: m.TableField, lang: str, keys: list[str]) -> dict:
+        tint = _tint(self.model.programme.colours.primary)
+        columns = [self.field(c, lang, keys) for c in f.columns]
+        return {"rows": f.rows, "tint": tint, "columns": columns, "landscape": _table_width(columns) > 11}
 
     def form(self, form: m.Form, lang: str, keys: list[str]) -> dict:
         return {
@@ -814,12 +826,32 @@ def _link_targets(data) -> set[str]:
     return labels
 
 
+FIELD_DATA = m.require_kinds({
+    "text": Documents.no_data,
+    "long_text": Documents.long_text_data,
+    "date": Documents.no_data,
+    "choice": Documents.choice_data,
+    "rating": Documents.rating_data,
+    "checkbox": Documents.no_data,
+    "checklist": Documents.checklist_data,
+    "table": Documents.table_data,
+    "signature": Documents.no_data,
+}, "the PDF writer")
+
+# Rough width of a column, in units of about 15 mm of a portrait page's ~11.
+COLUMN_WIDTHS = m.require_kinds({
+    "text": lambda c: 2,
+    "long_text": lambda c: 3,
+    "date": lambda c: 1.7,
+    "choice": lambda c: len(c["codes"]) * 0.5 + 0.2 if c["codes"] else 2,
+    "rating": lambda c: c["scale"] * 0.35 + 0.3,
+    "checkbox": lambda c: 0.8,
+}, "the PDF table widths", [k.type for k in m.FIELD_KINDS if k.in_tables])
+
+
 def _table_width(columns: list[dict]) -> float:
     """Rough width of a table, in units of about 15 mm of a portrait page's ~11."""
-    widths = {"long_text": 3, "text": 2, "date": 1.7, "checkbox": 0.8, "choice": 2}
-    return sum(c["scale"] * 0.35 + 0.3 if c["type"] == "rating"
-               else (len(c["codes"] or ()) * 0.5 + 0.2 if c["type"] == "choice" and c["codes"] else widths.get(c["type"], 2))
-               for c in columns)
+    return sum(COLUMN_WIDTHS[c["type"]](c) for c in columns)
 
 
 def _clock(minutes: int, lang: str) -> str:

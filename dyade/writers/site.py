@@ -62,7 +62,9 @@ def prepare(model: m.Model, ctx: Context, lang: str) -> Task:
     shutil.rmtree(work, ignore_errors=True)
     docs = work / "docs"
     available = _available_downloads(model, staging / "dist" / lang)
-    _write_pages(model, lang, jinja_env(templates), docs, available)
+    env = jinja_env(templates)
+    check_field_templates(env, templates)
+    _write_pages(model, lang, env, docs, available)
     _copy_assets(model, templates, docs, available, staging / "dist" / lang)
     config = _write_config(model, lang, work, docs, staging / "site" / lang, base_config, templates / "overrides")
     settings = json.loads(config.read_text(encoding="utf-8"))
@@ -123,6 +125,18 @@ def project_or_bundled(root: Path, rel: str) -> Path:
 
 
 # -- pages -------------------------------------------------------------------
+
+def check_field_templates(env: jinja2.Environment, templates: Path) -> None:
+    """fields.html.j2 previews every field kind and every kind of table
+    column (a project may bring its own copy, made for an older Dyade)."""
+    module = env.get_template("fields.html.j2").module
+    where = f"{templates / 'fields.html.j2'}"
+    try:
+        m.require_kinds(getattr(module, "KINDS", {}), f"{where} (KINDS)")
+        m.require_kinds(getattr(module, "CELLS", {}), f"{where} (CELLS)", [k.type for k in m.FIELD_KINDS if k.in_tables])
+    except RuntimeError as exc:
+        raise BuildError(f"{exc} — add a macro for it, or copy the file again from Dyade's templates/site/")
+
 
 def jinja_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(

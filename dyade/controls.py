@@ -16,12 +16,13 @@ from typing import Optional
 from . import model as m
 
 # Control kinds (what `control` says on a field class of dyade.model).
-TEXT, LONG_TEXT, DATE, CHOICE, RATING, CHECKBOX = "text", "long_text", "date", "choice", "rating", "checkbox"
-KINDS = (TEXT, LONG_TEXT, DATE, CHOICE, RATING, CHECKBOX)
+TEXT, LONG_TEXT, DATE, NUMBER = "text", "long_text", "date", "number"
+CHOICE, RATING, CHECKBOX = "choice", "rating", "checkbox"
+KINDS = (TEXT, LONG_TEXT, DATE, NUMBER, CHOICE, RATING, CHECKBOX)
 
 # The Word control type each kind becomes (what a reader can still see).
-WORD_TYPE = {TEXT: "text", LONG_TEXT: "text", DATE: "date", CHOICE: "dropdown", RATING: "dropdown",
-             CHECKBOX: "checkbox"}
+WORD_TYPE = {TEXT: "text", LONG_TEXT: "text", DATE: "date", NUMBER: "text", CHOICE: "dropdown",
+             RATING: "dropdown", CHECKBOX: "checkbox"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def controls(form) -> list[Control]:
     return out
 
 
-EMPTY = {TEXT: "", LONG_TEXT: "", DATE: None, CHOICE: None, RATING: None, CHECKBOX: False}
+EMPTY = {TEXT: "", LONG_TEXT: "", DATE: None, NUMBER: None, CHOICE: None, RATING: None, CHECKBOX: False}
 
 
 def empty_value(kind: str):

@@ -212,6 +212,20 @@ class DateField(_Field):
 
 
 @dataclass(kw_only=True)
+class NumberField(_Field):
+    """A whole or decimal number, such as a count of meetings or hours a
+    month, optionally bounded and with a unit shown beside the box."""
+    type: Literal["number"] = "number"
+    min: Optional[float] = field(default=None, metadata=doc("Smallest number accepted, e.g. 0."))
+    max: Optional[float] = field(default=None, metadata=doc("Largest number accepted, e.g. 20."))
+    unit: Optional[Text] = field(default=None, metadata=doc("Unit shown after the number, per language, e.g. h, hours."))
+    control: ClassVar[Optional[str]] = "number"
+    in_tables: ClassVar[bool] = True
+    answer: ClassVar[str] = ("the number typed, an int or a Decimal, None when empty; a readback.Flagged "
+                             "holding the text when it is not a number or is out of range")
+
+
+@dataclass(kw_only=True)
 class ChoiceField(_Field):
     type: Literal["choice"] = "choice"
     options: list[Option] = field(metadata=doc("The choices, in order.", min_items=2))
@@ -281,7 +295,7 @@ class Instructions:
 # Adding a kind is a class above, one entry here, and one rendering in each
 # writer and reader, which say at start-up what they lack.
 FIELD_KINDS: tuple[type[_Field], ...] = (
-    TextField, LongTextField, DateField, ChoiceField, RatingField, CheckboxField,
+    TextField, LongTextField, DateField, NumberField, ChoiceField, RatingField, CheckboxField,
     ChecklistField, TableField, SignatureField,
 )
 FIELD_CLASSES = FIELD_KINDS
@@ -442,6 +456,25 @@ class Model:
         month = self.ui("month_names", lang).split()[day.month - 1]
         number = self.ui("first_day", lang) if day.day == 1 else str(day.day)
         return self.ui("long_date", lang).format(day=number, month=month, year=day.year)
+
+    def number(self, value: float, lang: str) -> str:
+        """A number as `lang` writes it: "2,5" in French, "2.5" in English."""
+        text = str(int(value)) if float(value).is_integer() else repr(float(value))
+        return text.replace(".", self.ui("site_decimal_mark", lang))
+
+    def number_range(self, f: NumberField, lang: str) -> Optional[str]:
+        """"A number from 0 to 20" (or at least, at most), None without bounds."""
+        if f.min is not None and f.max is not None:
+            key = "number_between"
+        elif f.min is not None:
+            key = "number_at_least"
+        elif f.max is not None:
+            key = "number_at_most"
+        else:
+            return None
+        bounds = {"min": self.number(f.min, lang) if f.min is not None else "",
+                  "max": self.number(f.max, lang) if f.max is not None else ""}
+        return self.ui(key, lang).format(**bounds)
 
     def find(self, kind: str, ident: str):
         """The item a reference `kind:ident` points to, or None."""

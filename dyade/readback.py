@@ -7,6 +7,10 @@ Values, by field type:
 - text, long_text: the text typed ("" when empty; line breaks as "\\n");
 - date: "YYYY-MM-DD" (None when empty; the text as typed if it is no date);
 - choice: the chosen option's `value` (None when empty);
+- number: an int, or a Decimal when the number has decimals ("2,5" and
+  "2.5" alike; a unit typed after it is ignored); None when empty; a
+  `Flagged` answer, holding the text typed and the reason, when it is not a
+  number or lies outside the field's min and max;
 - rating: the chosen point as an int (None when empty);
 - checkbox: True or False;
 - checklist: {item value: bool} for every item;
@@ -14,7 +18,8 @@ Values, by field type:
   (empty cells hold the empty value of their column type), rows the
   participant added included (blank ones beyond the form's rows dropped);
 - signature: two keys, "<id>-name" (text) and "<id>-date" (date).
-Placeholder text counts as empty.
+Placeholder text counts as empty.  Without the form (see below), a number
+comes back as the text typed: only the form says a text control holds one.
 
 Controls are matched by their tag (the field id).  A file re-saved by
 LibreOffice loses tags and some titles; the controls are then matched by
@@ -32,6 +37,7 @@ problem is reported as `UnreadableForm` with a plain message.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 import struct
 import zipfile
@@ -65,6 +71,17 @@ CHECKED_GLYPHS = {"\u2612", "\u2611", "\u2713", "\u2714", "x", "X"}
 
 class UnreadableForm(Exception):
     """The file is not a DOCX form Dyade can read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """An answer that is not what its field asks for (a word where a number
+    is expected): kept as typed, with the reason, for the coordinator."""
+    text: str
+    problem: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 # -- what the document holds --------------------------------------------------
@@ -504,6 +521,36 @@ def _rating_answer(control, c: FoundControl, placeholders, months):
     return _rating(_dropdown_value(c, placeholders, {}))
 
 
+def _number_answer(control, c: FoundControl, placeholders, months):
+    if _is_empty(c, placeholders):
+        return None
+    return parse_number(c.text, control.field)
+
+
+def parse_number(text: str, f: m.NumberField):
+    """int or Decimal from "3", "2,5", "1 200", "4 h"; Flagged otherwise."""
+    typed = _norm(text)
+    bare = typed
+    units = sorted((u for u in (f.unit.values.values() if f.unit else ()) if u.strip()), key=len, reverse=True)
+    for unit in units:
+        if bare.lower().endswith(unit.strip().lower()):
+            bare = bare[: -len(unit.strip())].strip()
+            break
+    bare = re.sub(r"(?<=\d)[ \u00a0\u202f'’](?=\d{3}\b)", "", bare)  # 1 200, 1'200
+    if not re.fullmatch(r"[+-−]?\d{1,15}([.,]\d{1,9})?", bare):
+        return Flagged(typed, "not a number")
+    number = decimal.Decimal(bare.replace("−", "-").replace(",", "."))
+    if f.min is not None and number < decimal.Decimal(str(f.min)):
+        return Flagged(typed, f"below the smallest number allowed ({_plain_number(f.min)})")
+    if f.max is not None and number > decimal.Decimal(str(f.max)):
+        return Flagged(typed, f"above the largest number allowed ({_plain_number(f.max)})")
+    return int(number) if number == number.to_integral_value() and not re.search(r"[.,]\d*[1-9]", bare) else number
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 def _text_answer(control, c: FoundControl, placeholders, months) -> str:
     return "" if _is_empty(c, placeholders) else c.text.strip()
 
@@ -514,6 +561,7 @@ VALUE_READERS = m.require_kinds({
     ctl.TEXT: _text_answer,
     ctl.LONG_TEXT: _text_answer,
     ctl.DATE: _date_answer,
+    ctl.NUMBER: _number_answer,
     ctl.CHOICE: _choice_answer,
     ctl.RATING: _rating_answer,
     ctl.CHECKBOX: _checkbox_answer,
@@ -530,9 +578,15 @@ def _from_tags(found: list[FoundControl], placeholders: set[str], model) -> dict
             "saved by another word processor); pass the form, or the model, to read it by field order: "
             "read_form(path, form)")
     months = _months(model)
+    # A number control is a plain text control: without the form, only its
+    # placeholder tells it from a text, so an empty one reads as None.
+    number_placeholders = {_norm(v) for key in ("placeholder_number", "placeholder_short_number")
+                           for v in _strings(model).get(key, {}).values()}
     result: dict = {}
     for c in found:
         value = _free_value(c, placeholders, months)
+        if c.word_type == "text" and value == "" and _norm(c.text) in number_placeholders:
+            value = None
         table = re.match(r"^(.+)\.(\d+)\.([^.]+)$", c.tag)
         item = None if table else re.match(r"^(.+)\.([^.]+)$", c.tag)
         if table and not (len(table.group(2)) <= 6 and 1 <= int(table.group(2)) <= len(found)):

@@ -24,6 +24,8 @@ def _scalar(hint) -> dict:
         return {"type": "boolean"}
     if hint is int:
         return {"type": "integer"}
+    if hint is float:
+        return {"type": "number"}
     if hint is dt.date:
         return {"type": "string", "format": "date"}
     patterns = {"Ident": IDENT_RE, "Colour": COLOUR_RE, "Lang": LANG_RE, "Ref": REF_RE}

@@ -273,6 +273,13 @@ class _Reader:
             self.problem(node, f"{where} should be a whole number, not {_show(value)}",
                          "write a number such as 3, without quotes")
             return INVALID
+        if hint is float:
+            # Plain decimal notation only (YAML would also take .inf, 1e3 or 0x10).
+            if _tag(node) in ("int", "float") and re.fullmatch(r"[+-]?\d{1,%d}(\.\d{1,6})?" % MAX_DIGITS, value):
+                return float(value)
+            self.problem(node, f"{where} should be a number, not {_show(value)}",
+                         "write a number such as 3 or 1.5, with a point for decimals and no quotes")
+            return INVALID
         if hint is dt.date:
             try:
                 return dt.date.fromisoformat(value.strip())
@@ -996,6 +1003,7 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
             numbers.setdefault(item.number, item.pos)
     for item in [*model.forms, *model.annexes]:
         _check_field_ids(item, reader)
+        _check_number_bounds(item, reader)
 
     placeholders = {
         "org": prog.organisation.name.values, "org_short": prog.organisation.short_name.values,
@@ -1033,6 +1041,18 @@ def _check_calendar(prog: m.Programme, reader: _Reader) -> None:
                 reader.problem(reader.at(ms, "forms", j), f"{ref!r} in the 'forms' of milestone {ms.id!r} is not a form",
                                "list forms (form:ID) or annexes to fill in (annex:ID) here; link other items "
                                "from the 'description'")
+
+
+def _check_number_bounds(item, reader: _Reader) -> None:
+    for f in item.input_fields():
+        for number in [f, *getattr(f, "columns", [])]:
+            if isinstance(number, m.NumberField) and None not in (number.min, number.max) and number.min > number.max:
+                reader.problem(reader.at(number, "max"), f"the largest number of {number.id!r} ({_number(number.max)}) "
+                               f"is below its smallest ({_number(number.min)})", "swap min and max, or correct one")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _check_field_ids(item, reader: _Reader) -> None:

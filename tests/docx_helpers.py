@@ -54,6 +54,7 @@ fields:
   - {id: role, type: text, label: {fr: Fonction, en: Role}}
   - {id: started, type: date, label: {fr: Date d'entrée en fonction, en: Start date}, help: {fr: Le premier jour., en: The first day.}}
   - {id: goals, type: long_text, lines: 5, label: {fr: "Quels sont vos objectifs ?", en: What are your goals?}}
+  - {id: hours, type: number, min: 0, max: 40, unit: {fr: h, en: h}, label: {fr: Heures par mois, en: Hours a month}}
   - id: pace
     type: choice
     label: {fr: Fréquence des rencontres, en: Meeting frequency}
@@ -88,6 +89,7 @@ fields:
           - {value: online, label: {fr: En ligne, en: Online}}
       - {id: useful, type: rating, scale: 3, label: {fr: Utilité, en: Usefulness}}
       - {id: done, type: checkbox, label: {fr: Fait, en: Done}}
+      - {id: minutes, type: number, label: {fr: Durée, en: Length}}
   - {id: mentee-sign, type: signature, label: {fr: Signature du mentoré, en: Mentee's signature}}
 """
 
@@ -169,6 +171,16 @@ def format_date(day: dt.date, fmt: str, months: list[str]) -> str:
     return "".join(out)
 
 
+class TypedNumber(str):
+    """What a participant types in a number field, and what read_form
+    should make of it."""
+
+    def __new__(cls, text: str, answer):
+        obj = super().__new__(cls, text)
+        obj.answer = answer
+        return obj
+
+
 def fill(src: Path, dest: Path, values: dict, months: list[str] | None = None) -> Path:
     """Copy `src` to `dest` with the controls whose tag is in `values` filled
     as Word does it: placeholder flag removed, the placeholder run replaced by
@@ -207,7 +219,7 @@ def fill(src: Path, dest: Path, values: dict, months: list[str] | None = None) -
             drop.set(W + "lastValue", str(value))
             text = items[str(value)]
         else:
-            text = str(value)
+            text = str(value)  # a TypedNumber: the text typed
         for child in list(content):
             content.remove(child)
         run = etree.SubElement(content, W + "r")

@@ -67,7 +67,8 @@ def expected_controls(form, model, lang):
 
 
 def word_type(f) -> str:
-    return {m.TextField: "text", m.LongTextField: "multiline", m.DateField: "date", m.ChoiceField: "dropdown",
+    return {m.TextField: "text", m.LongTextField: "multiline", m.DateField: "date", m.NumberField: "number",
+            m.ChoiceField: "dropdown",
             m.RatingField: "dropdown", m.CheckboxField: "checkbox"}[type(f)]
 
 
@@ -101,7 +102,7 @@ def check_form_docx(path: Path, form, model, lang: str) -> None:
             assert box.find("w14:checked", NS).get(W14 + "val") == "0"
             assert "".join(sdt.find("w:sdtContent", NS).itertext()) == "\u2610"
             continue
-        if kind in ("text", "multiline"):
+        if kind in ("text", "multiline", "number"):
             text = pr.find("w:text", NS)
             assert text is not None, f"{where} is not a plain text control"
             assert (text.get(W + "multiLine") in ("1", "true")) == (kind == "multiline"), f"{where}: multiLine"
@@ -302,7 +303,7 @@ def test_sample_specific_controls(sample):
     rows = tbl.findall("w:tr", NS)
     assert len(rows) == 4
     assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
-    assert ["".join(c.itertext()) for c in rows[0].findall("w:tc", NS)] == ["Date", "Topic", "Notes", "Mode", "Usefulness", "Done"]
+    assert ["".join(c.itertext()) for c in rows[0].findall("w:tc", NS)] == ["Date", "Topic", "Notes", "Mode", "Usefulness", "Done", "Length"]
     assert all(r.find("w:trPr/w:tblHeader", NS) is None for r in rows[1:])
     # the signature block has a line to sign on
     styles = part(docx_path(out, "en", form), "word/styles.xml")

@@ -4,6 +4,7 @@ refuses hostile files with UnreadableForm instead of crashing."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import re
 import zipfile
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from dyade import layout
 from dyade import model as m
 from dyade.readback import UnreadableForm, read_form
-from docx_helpers import build_docx, convert, fill, make_sample_project
+from docx_helpers import TypedNumber, build_docx, convert, fill, make_sample_project
 from test_docx import expected_controls
 
 # -- what read_form should answer, written from the issue's rules ------------------
@@ -21,8 +22,8 @@ from test_docx import expected_controls
 
 def empty_answers(form) -> dict:
     out = {}
-    empty = {m.TextField: "", m.LongTextField: "", m.DateField: None, m.ChoiceField: None, m.RatingField: None,
-             m.CheckboxField: False}
+    empty = {m.TextField: "", m.LongTextField: "", m.DateField: None, m.NumberField: None, m.ChoiceField: None,
+             m.RatingField: None, m.CheckboxField: False}
     for f in form.input_fields():
         if isinstance(f, m.ChecklistField):
             out[f.id] = {i.value: False for i in f.items}
@@ -35,12 +36,15 @@ def empty_answers(form) -> dict:
     return out
 
 
-def answers(form, filled: dict) -> dict:
-    """read_form's expected answer once the controls in `filled` (by tag) are filled."""
+def answers(form, filled: dict, free: bool = False) -> dict:
+    """read_form's expected answer once the controls in `filled` (by tag) are
+    filled; `free`: read without the form (numbers then come back as typed)."""
     out = empty_answers(form)
     for tag, value in filled.items():
         if isinstance(value, dt.date):
             value = value.isoformat()
+        elif isinstance(value, TypedNumber):
+            value = str(value) if free else value.answer
         if tag in out:
             out[tag] = value
             continue
@@ -65,6 +69,13 @@ def sample_values(form, model, lang, *, multiline=True, every=1) -> dict:
             values[tag] = f"Première ligne {i}\nSecond line {i}" if multiline else f"Réponse longue {i}"
         elif kind == "date":
             values[tag] = dt.date(2026, 9, 1) + dt.timedelta(days=i)
+        elif kind == "number":
+            # As people type them: a decimal comma in French, the unit after the number.
+            low = int(f.min or 0)
+            n = low + i % max(1, int(f.max if f.max is not None else 40) - low)
+            unit = f" {f.unit[lang]}" if f.unit else ""
+            values[tag] = (TypedNumber(f"{n},5{unit}", Decimal(f"{n}.5")) if lang == "fr"
+                           else TypedNumber(f"{n}", n))
         elif kind == "dropdown":
             values[tag] = f.scale if isinstance(f, m.RatingField) else f.options[-1].value
         elif kind == "checkbox":
@@ -110,19 +121,22 @@ def test_sample_values_by_hand(sample, tmp_path):
         "pace": "monthly", "confidence": 4, "agree": True, "topics.staff": True, "topics.parents": True,
         "meetings.1.date": "2026-10-01", "meetings.1.useful": 3, "meetings.2.topic": "Budget",
         "meetings.2.done": True, "meetings.3.mode": "online", "mentee-sign-name": "J. Tremblay",
-        "mentee-sign-date": "2026-11-30"}, months(model, "fr"))
+        "mentee-sign-date": "2026-11-30", "hours": "12,5 h", "meetings.1.minutes": "45"}, months(model, "fr"))
     expected = {
         "name": "Jeanne Tremblay", "role": "", "started": "2026-09-15", "goals": "Mieux déléguer\net planifier",
-        "pace": "monthly", "confidence": 4, "energy": None, "agree": True,
+        "hours": Decimal("12.5"), "pace": "monthly", "confidence": 4, "energy": None, "agree": True,
         "topics": {"budget": False, "staff": True, "parents": True},
         "meetings": [
-            {"date": "2026-10-01", "topic": "", "notes": "", "mode": None, "useful": 3, "done": False},
-            {"date": None, "topic": "Budget", "notes": "", "mode": None, "useful": None, "done": True},
-            {"date": None, "topic": "", "notes": "", "mode": "online", "useful": None, "done": False},
+            {"date": "2026-10-01", "topic": "", "notes": "", "mode": None, "useful": 3, "done": False, "minutes": 45},
+            {"date": None, "topic": "Budget", "notes": "", "mode": None, "useful": None, "done": True, "minutes": None},
+            {"date": None, "topic": "", "notes": "", "mode": "online", "useful": None, "done": False, "minutes": None},
         ],
         "mentee-sign-name": "J. Tremblay", "mentee-sign-date": "2026-11-30",
     }
-    assert read_form(filled) == expected
+    # Without the form, a number is a text control: its answer as typed.
+    free = {**expected, "hours": "12,5 h",
+            "meetings": [{**row, "minutes": "45" if row["minutes"] else None} for row in expected["meetings"]]}
+    assert read_form(filled) == free
     assert read_form(filled, form) == expected
     assert read_form(filled, model) == expected
     assert read_form(filled, form=form) == expected
@@ -135,7 +149,7 @@ def test_sample_every_control_in_every_language(sample, tmp_path):
         for every in (1, 3):
             values = sample_values(form, model, lang, every=every)
             filled = fill(form_path(out, lang, form), tmp_path / f"{lang}-{every}.docx", values, months(model, lang))
-            assert read_form(filled) == answers(form, values)
+            assert read_form(filled) == answers(form, values, free=True)
             assert read_form(filled, form) == answers(form, values)
 
 
@@ -145,7 +159,7 @@ def test_bundled_forms_read_back(built, model, tmp_path):
             values = sample_values(form, model, lang)
             path = built / "dist" / lang / layout.form_docx(form)
             filled = fill(path, tmp_path / f"{lang}-{form.id}.docx", values, months(model, lang))
-            assert read_form(filled) == answers(form, values), f"{lang}/{form.id}"
+            assert read_form(filled) == answers(form, values, free=True), f"{lang}/{form.id}"
             assert read_form(filled, model) == answers(form, values), f"{lang}/{form.id}"
             assert read_form(path) == empty_answers(form), f"{lang}/{form.id} (empty)"
 
@@ -452,7 +466,7 @@ def test_rows_the_participant_added_are_read(sample, tmp_path):
             for p in tc.findall(f"{{{W_NS}}}p"):
                 tc.remove(p)
             p = etree.SubElement(tc, f"{{{W_NS}}}p")
-            text = ["2027-01-20", "Parents", "Call first", "In person", "4", "\u2612"][i]
+            text = ["2027-01-20", "Parents", "Call first", "In person", "4", "\u2612", "50"][i]
             etree.SubElement(etree.SubElement(p, f"{{{W_NS}}}r"), f"{{{W_NS}}}t").text = text
         tbl.append(plain)
         tbl.append(copy.deepcopy(rows[2]))          # the untouched (blank) row 2 copied at the end
@@ -461,7 +475,7 @@ def test_rows_the_participant_added_are_read(sample, tmp_path):
     rows = read_form(added, form)["meetings"]
     assert [r["topic"] for r in rows] == ["Budget", "", "Staff", "Staff", "Parents"]
     assert rows[4] == {"date": "2027-01-20", "topic": "Parents", "notes": "Call first", "mode": "in-person",
-                       "useful": 4, "done": True}
+                       "useful": 4, "done": True, "minutes": 50}
     assert rows[3]["done"] is True
     assert read_form(added)["meetings"][:3] == read_form(filled)["meetings"]
 

@@ -637,6 +637,12 @@ class _FormDocument:
         self.labelled(item)
         p = self.para(style="Field Answer")
         p._p.append(self.control(self.take(item.id), item.label[self.lang], item))
+        return p
+
+    def number_field(self, item: m.NumberField) -> None:
+        p = self.answer_field(item)
+        if item.unit:
+            p.add_run("\u00a0" + self.t(item.unit))
 
     def label(self, f):
         return self.para(self.t(f.label), style="Field Label")
@@ -651,6 +657,8 @@ class _FormDocument:
             lines.append(self.rating_legend(f))
         elif isinstance(f, m.ChoiceField):
             lines.append(self.label_colon(self.ui("options")) + " · ".join(self.t(o.label) for o in f.options))
+        elif isinstance(f, m.NumberField) and self.model.number_range(f, self.lang):
+            lines.append(self.t(self.model.number_range(f, self.lang)))
         for line in lines:
             if into is None:
                 self.para(line, style="Field Help")
@@ -700,6 +708,10 @@ class _FormDocument:
             items.append((f"{i} – {meaning[self.lang]}" if meaning else str(i), str(i)))
         return ox.dropdown_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_choice", short),
                                    items, lang=self.locale)
+
+    def number_control(self, c: ctl.Control, alias: str, f, short: bool):
+        return ox.text_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_number", short),
+                               lang=self.locale)
 
     def checkbox_control(self, c: ctl.Control, alias: str, f, short: bool):
         return self.checkbox(c, alias)
@@ -772,6 +784,8 @@ class _FormDocument:
                 if c.kind == ctl.CHECKBOX:
                     para.alignment = 1
                 para._p.append(self.control(c, alias, col))
+                if isinstance(col, m.NumberField) and col.unit:
+                    para.add_run("\u00a0" + self.t(col.unit))
         # A little air after the table.
         self.para(style="Table Text")
 
@@ -815,6 +829,7 @@ FIELD_WRITERS = m.require_kinds({
     "text": _FormDocument.answer_field,
     "long_text": _FormDocument.long_text_field,
     "date": _FormDocument.answer_field,
+    "number": _FormDocument.number_field,
     "choice": _FormDocument.answer_field,
     "rating": _FormDocument.answer_field,
     "checkbox": _FormDocument.checkbox_field,
@@ -826,13 +841,14 @@ CONTROL_WRITERS = m.require_kinds({
     ctl.TEXT: _FormDocument.text_control,
     ctl.LONG_TEXT: _FormDocument.text_control,
     ctl.DATE: _FormDocument.date_control,
+    ctl.NUMBER: _FormDocument.number_control,
     ctl.CHOICE: _FormDocument.choice_control,
     ctl.RATING: _FormDocument.rating_control,
     ctl.CHECKBOX: _FormDocument.checkbox_control,
 }, "the DOCX writer's controls", ctl.KINDS)
 # Share of a table's width, by the column's kind.
-COLUMN_WEIGHTS = m.require_kinds({"text": 2.0, "long_text": 3.0, "date": 1.5, "choice": 1.5, "rating": 1.2,
-                                  "checkbox": 0.9}, "the DOCX table widths",
+COLUMN_WEIGHTS = m.require_kinds({"text": 2.0, "long_text": 3.0, "date": 1.5, "number": 1.2, "choice": 1.5,
+                                  "rating": 1.2, "checkbox": 0.9}, "the DOCX table widths",
                                  [k.type for k in m.FIELD_KINDS if k.in_tables])
 
 

@@ -580,6 +580,10 @@ class Documents:
     def long_text_data(self, f: m.LongTextField, lang: str, keys: list[str]) -> dict:
         return {"lines": f.lines}
 
+    def number_data(self, f: m.NumberField, lang: str, keys: list[str]) -> dict:
+        hint = self.model.number_range(f, lang)
+        return {"unit": self.t(f.unit, lang), "range": typographic(hint, lang) if hint else None}
+
     def choice_data(self, f: m.ChoiceField, lang: str, keys: list[str]) -> dict:
         options = [self.t(o.label, lang) for o in f.options]
         # In a table cell, long option labels become lettered boxes with a legend.
@@ -830,6 +834,7 @@ FIELD_DATA = m.require_kinds({
     "text": Documents.no_data,
     "long_text": Documents.long_text_data,
     "date": Documents.no_data,
+    "number": Documents.number_data,
     "choice": Documents.choice_data,
     "rating": Documents.rating_data,
     "checkbox": Documents.no_data,
@@ -843,6 +848,7 @@ COLUMN_WIDTHS = m.require_kinds({
     "text": lambda c: 2,
     "long_text": lambda c: 3,
     "date": lambda c: 1.7,
+    "number": lambda c: 1.3,
     "choice": lambda c: len(c["codes"]) * 0.5 + 0.2 if c["codes"] else 2,
     "rating": lambda c: c["scale"] * 0.35 + 0.3,
     "checkbox": lambda c: 0.8,

@@ -149,6 +149,8 @@ def jinja_env(templates: Path) -> jinja2.Environment:
     env.filters["one_line"] = md.one_line
     env.filters["quotes"] = md.curly_quotes
     env.filters["anchor"] = lambda ident: "{#" + ident + "}"  # attr_list: an explicit heading id
+    # An HTML number attribute: "2.5", never "2,5" (whatever the page's language).
+    env.filters["number"] = lambda value: str(int(value)) if float(value).is_integer() else repr(float(value))
     env.filters["compact"] = lambda html: "\n".join(line for line in str(html).splitlines() if line.strip())
     return env
 
@@ -171,6 +173,10 @@ class Page:
     def ui(self, key: str, **values) -> str:
         text = self.model.ui(key, self.lang)
         return md.typography(text.format(**values) if values else text, self.lang)
+
+    def number_range(self, f: m.NumberField) -> str | None:
+        hint = self.model.number_range(f, self.lang)
+        return md.typography(hint, self.lang) if hint else None
 
     def md(self, text: m.Markdown, top: int = 3) -> str:
         return md.markdown(text[self.lang], self.lang, self.path, top)

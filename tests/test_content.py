@@ -213,7 +213,7 @@ def test_the_capacities_have_the_same_names_everywhere(model):
 
 def test_form_4_feedback(model):
     got = fields(model.find("form", "feedback"))
-    expected = {"meeting-date": "date", "meeting-number": "text", "topics": "long_text",
+    expected = {"meeting-date": "date", "meeting-number": "number", "topics": "long_text",
                 "observations": "long_text", "suggestions": "long_text", "next-steps": "long_text",
                 "next-meeting": "date", "mentee-reflection": "long_text"}
     assert {k: got.get(k) for k in expected} == expected

@@ -20,6 +20,7 @@ from dyade import model as m
 from dyade.writers import pdf as pdfwriter
 
 NNBSP = "\u202f"
+NBSP = "\u00a0"
 
 
 # -- helpers -------------------------------------------------------------------
@@ -286,10 +287,10 @@ def test_french_spacing_in_the_french_guide(built, model):
         pytest.skip("no French")
     reader = PdfReader(dist(built, "fr") / "guide.pdf")
     text = "".join((p.extract_text() or "") for p in reader.pages[4:12])
-    assert NNBSP + ":" in text and NNBSP + "?" in text
+    assert NBSP + ":" in text and NNBSP + "?" in text
     assert not re.search(r"\w [;:!?]", text), re.search(r".{20}\w [;:!?].{5}", text)
     english = "".join((p.extract_text() or "") for p in PdfReader(dist(built, "en") / "guide.pdf").pages[4:12])
-    assert NNBSP + ":" not in english
+    assert NBSP + ":" not in english and NNBSP + "?" not in english
 
 
 # -- forms, annexes, workshops, flashcards ---------------------------------------
@@ -539,24 +540,9 @@ def test_french_workshop_times_are_written_the_french_way(built, model):
 
 # -- typography and escaping (unit level) ------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Bonjour : oui ; non ! Quoi ?", f"Bonjour{NNBSP}: oui{NNBSP}; non{NNBSP}! Quoi{NNBSP}?"),
-    ("« Bonjour »", f"«{NNBSP}Bonjour{NNBSP}»"),
-    ("«Bonjour»", f"«{NNBSP}Bonjour{NNBSP}»"),
-    ("Note: voir", f"Note{NNBSP}: voir"),
-    ("Attention!", f"Attention{NNBSP}!"),
-    ("à 10:30 ou 9 h 15", "à 10:30 ou 9 h 15"),
-    ("https://example.org/a?b=1#x:y", "https://example.org/a?b=1#x:y"),
-    ("mailto:x@example.org", "mailto:x@example.org"),
-    ("C'est dit", "C'est dit"),
-])
-def test_french_spacing_rules(raw, expected):
-    assert pdfwriter.french_spacing(raw) == expected
-
-
 @pytest.mark.parametrize("raw, lang, expected", [
     ('Where does the word "mentor" come from?', "en", "Where does the word “mentor” come from?"),
-    ('D\'où vient le mot "mentor" ?', "fr", f"D’où vient le mot «{NNBSP}mentor{NNBSP}»{NNBSP}?"),
+    ('D\'où vient le mot "mentor" ?', "fr", f"D’où vient le mot «{NBSP}mentor{NBSP}»{NNBSP}?"),
     ('#read("/etc/passwd") x = ""', "en", '#read("/etc/passwd") x = ""'),
 ])
 def test_plain_text_quotes(raw, lang, expected):
@@ -568,7 +554,7 @@ def test_french_quotes_and_spacing_in_markdown():
     fr = batch.add(m.Markdown(values={"fr": 'Il dit "oui" : **bien** ! Voir https://example.org/?q=1 à 10:30.'}), "fr")
     en = batch.add(m.Markdown(values={"en": 'He says "yes": **good**! See https://example.org/?q=1 at 10:30.'}), "en")
     batch.convert(1)
-    assert f"«{NNBSP}oui{NNBSP}»{NNBSP}:" in batch.typst[fr]
+    assert "«~oui~»~:" in batch.typst[fr]  # typst writes a no-break space as ~
     assert f"{NNBSP}!" in batch.typst[fr] and "10:30" in batch.typst[fr] and "/?q=1" in batch.typst[fr].replace("\\", "")
     assert NNBSP not in batch.typst[en]
 

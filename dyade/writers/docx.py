@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 from .. import controls as ctl
-from .. import layout
+from .. import layout, typography
 from .. import model as m
 from .. import oxml as ox
 from ..errors import BuildError
@@ -142,13 +142,8 @@ def render(model: m.Model, form: m.Form, lang: str, stamp: dt.datetime) -> bytes
 # -- text helpers ------------------------------------------------------------
 
 def typo(text: str, lang: str) -> str:
-    """French spacing: no-break spaces before : ; ! ? » and after «."""
-    if not lang.startswith("fr"):
-        return text
-    text = re.sub(r"(?<=\S) ([:»])", "\u00a0\\1", text)
-    text = re.sub(r"(?<=\S) ([;!?])", "\u202f\\1", text)
-    text = re.sub(r"« ", "«\u00a0", text)
-    return text
+    """The language's spacing (see dyade.typography)."""
+    return typography.spacing(text, lang)
 
 
 def hexcolour(value: str) -> str:
@@ -515,7 +510,8 @@ class _FormDocument:
         p.add_run(self.t(how)).italic = True
 
     def label_colon(self, label: str) -> str:
-        return self.t(f"{label} : ") if self.lang.startswith("fr") else f"{label}: "
+        # "Nom : " in French, "Name: " in English: the colon as the PDF and site write it.
+        return self.t(label + self.ui("pdf_colon") + " ")
 
     def inline(self, paragraph, text: str, *, italic=False) -> None:
         for piece, bold, ital, url in inline_tokens(text, italic=italic):

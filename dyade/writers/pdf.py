@@ -32,7 +32,7 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import layout
+from .. import layout, typography
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
@@ -44,7 +44,6 @@ PDF_STANDARDS = ["a-2b", "ua-1"]
 MAX_ANSWER_CHARS = 750  # about what a flashcard holds in its smallest type
 CACHE_DIR = ".dyade/cache"  # relative to the project folder (ignored by git)
 WORK_DIR = "pdf-src"  # in the staging folder: the typst sources of every document
-NNBSP = "\u202f"  # narrow no-break space
 
 # pandoc's Markdown without what could smuggle typst code or surprise an
 # author: raw HTML/TeX/typst, math, citations, metadata blocks.
@@ -61,36 +60,9 @@ MARKER_RE = re.compile(r"^DYADEFRAGMENT(\d{6})END$", re.M)
 # Typography
 
 
-def french_spacing(text: str) -> str:
-    """Narrow no-break spaces before ; : ! ? », after «.
-
-    Spaces the author typed are replaced; missing ones are added after a
-    word only, so URLs (https://, ?query), times (10:30) and e-mail
-    addresses are left alone.
-    """
-    text = re.sub(r"(?<=\S)[ \u00a0\t]+(?=[;:!?»])", NNBSP, text)
-    text = re.sub(r"«[ \u00a0\t]+", "«" + NNBSP, text)
-    text = re.sub(r"«(?=[^\s])", "«" + NNBSP, text)
-    text = re.sub(r"(?<=[^\s«])»", NNBSP + "»", text)
-    text = re.sub(r"(?<=[\w)\]”’»])(?<!_)([;!?]+)(?=\s|$|[)\]»”’.,…])", NNBSP + r"\1", text)
-    text = re.sub(r"(?<=[^\W\d_])(:)(?=\s|$)", NNBSP + r"\1", text)
-    return text
-
-
 def typographic(text: str, lang: str) -> str:
-    """A plain text as it is printed: curly apostrophes, "quoted words" in
-    the language's quotes (as pandoc does for Markdown texts), and in French
-    the spacing rules.  Nothing else changes: quotes that do not sit as in
-    prose (`read("/etc/x")`, `a="b">`) are left as typed."""
-    text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
-    opening, closing = ("«" + NNBSP, NNBSP + "»") if lang == "fr" else ("“", "”")
-    # Only quotes that open after a space or bracket and close before a space or
-    # punctuation, as in prose: `onerror="x">` or `e "x">` stay as typed.
-    text = re.sub(r'(?<![^\s(\[])"(?=\w)([^"\n]*?[\w.!?…])"(?=[\s.,;:!?…)\]]|$)',
-                  lambda m: opening + m.group(1) + closing, text)
-    if lang == "fr":
-        text = french_spacing(text)
-    return text
+    """A plain text as it is printed (see dyade.typography.plain)."""
+    return typography.plain(text, lang)
 
 
 # ---------------------------------------------------------------------------
@@ -201,11 +173,22 @@ class MarkdownBatch:
         return ast["pandoc-api-version"], result
 
 
+@functools.lru_cache(maxsize=None)
+def _code_digest() -> str:
+    """Digest of Dyade's own code: the conversion uses more than this
+    module (the typography rules, for one)."""
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 class _Cache:
     """Markdown → typst conversions from earlier builds, in
     `.dyade/cache/pdf-markdown.json`.  Entries are keyed by the text, its
-    language, pandoc's version and this module's source, so a change to
-    any of them converts again.  Only the entries of the last build are kept;
+    language, pandoc's version and Dyade's code, so a change to any of them
+    converts again.  Only the entries of the last build are kept;
     a missing or unreadable cache is simply rebuilt."""
 
     def __init__(self, folder: Path | None):
@@ -216,7 +199,7 @@ class _Cache:
             return
         try:
             import pypandoc
-            self.salt = f"{pypandoc.get_pandoc_version()}\0{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+            self.salt = f"{pypandoc.get_pandoc_version()}\0{_code_digest()}"
         except (OSError, RuntimeError):
             self.path = None
             return
@@ -380,19 +363,20 @@ def _transform_inlines(inlines: list, lang: str) -> list:
                 out.append(_raw(f"#link({_typst_string(target)})["))
             out.extend(inner or [{"t": "Str", "c": target}])
             out.append(_raw("];"))
-        elif t == "Quoted" and lang == "fr" and c[0]["t"] == "DoubleQuote":
-            out.append({"t": "Str", "c": "«" + NNBSP})
+        elif t == "Quoted" and typography.uses_spacing(lang) and c[0]["t"] == "DoubleQuote":
+            opening, closing = typography.quotes(lang)
+            out.append({"t": "Str", "c": opening})
             out.extend(_transform_inlines(c[1], lang))
-            out.append({"t": "Str", "c": NNBSP + "»"})
+            out.append({"t": "Str", "c": closing})
         else:
             out.append(_walk(node, lang))
-    if lang == "fr":
-        out = _space_runs(out)
+    if typography.uses_spacing(lang):
+        out = _space_runs(out, lang)
     return out
 
 
-def _space_runs(inlines: list) -> list:
-    """Apply the French spacing rules to each run of text (Str, Space,
+def _space_runs(inlines: list, lang: str) -> list:
+    """Apply the language's spacing rules to each run of text (Str, Space,
     SoftBreak) of an inline list; runs are separated by formatting."""
     out: list = []
     run: list = []
@@ -403,7 +387,7 @@ def _space_runs(inlines: list) -> list:
         text = "".join(n["c"] if n["t"] == "Str" else (" " if n["t"] == "Space" else "\n") for n in run)
         # A neighbouring element (bold, link...) counts as a word for the rules.
         before, after = bool(out), next_exists
-        fixed = french_spacing(("a" if before else "") + text + ("a" if after else ""))
+        fixed = typography.spacing(("a" if before else "") + text + ("a" if after else ""), lang)
         fixed = fixed[1 if before else 0: len(fixed) - (1 if after else 0)]
         for piece in re.split(r"([ \n]+)", fixed):
             if not piece:
@@ -862,8 +846,7 @@ def _table_width(columns: list[dict]) -> float:
 
 def _clock(minutes: int, lang: str) -> str:
     """Time since a workshop's start: "1:30", in French "1 h 30"."""
-    hours, rest = divmod(minutes, 60)
-    return f"{hours}\u00a0h\u00a0{rest:02d}" if lang == "fr" else f"{hours}:{rest:02d}"
+    return typography.rules(lang).clock(*divmod(minutes, 60))
 
 
 def _capitalised(text: str) -> str:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from .. import model as m
+from .. import typography as typography_rules
 
 REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
 # `](kind:…)` inside a Markdown link.
@@ -119,15 +120,8 @@ def numbered(model: m.Model, kind: str, item, lang: str) -> str:
 # -- text -------------------------------------------------------------------
 
 def typography(text: str, lang: str) -> str:
-    """Language-specific spacing; in French, no-break spaces before : ; ! ?
-    and inside « guillemets » (authors type ordinary spaces)."""
-    if lang != "fr" or not text:
-        return text
-    text = re.sub(r"(?<=\S)[ \u00a0]([;!?])(?=\s|$|[»)\]*_])", "\u202f\\1", text)
-    text = re.sub(r"(?<=\S) :(?=\s|$)", "\u00a0:", text)
-    text = re.sub(r"«[ \u00a0]", "«\u00a0", text)
-    text = re.sub(r"[ \u00a0]»", "\u00a0»", text)
-    return text
+    """The language's spacing (see dyade.typography)."""
+    return typography_rules.spacing(text, lang)
 
 
 def html_text(text: str) -> str:

@@ -205,7 +205,11 @@ def _pstyle(p, names):
 
 
 def norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    """The words, typography aside: curly apostrophes and quotes (the DOCX
+    prints them as the PDF does) compare equal to the straight ones typed."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    text = re.sub(r"«\s*|\s*»|[“”]", '"', text)
+    return " ".join(text.split())
 
 
 # -- the bundled programme --------------------------------------------------------

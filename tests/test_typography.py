@@ -13,9 +13,10 @@ NBSP, NNBSP = "\u00a0", "\u202f"
     ("Bonjour : oui ; non ! Quoi ?", f"Bonjour{NBSP}: oui{NNBSP}; non{NNBSP}! Quoi{NNBSP}?"),
     ("« Bonjour »", f"«{NBSP}Bonjour{NBSP}»"),
     ("«Bonjour»", f"«{NBSP}Bonjour{NBSP}»"),
-    ("Attention!", f"Attention{NNBSP}!"),
+    # None is added where none was typed: English titles, code-like text.
+    ("Attention!", "Attention!"),
+    ("Why Not? and &e;", "Why Not? and &e;"),
     ("Quoi\u00a0?", f"Quoi{NNBSP}?"),
-    # No space is added before a colon: English titles keep theirs as typed.
     ("Mentoring at Work: Developmental Relationships", "Mentoring at Work: Developmental Relationships"),
     ("à 10:30 ou 9 h 15", "à 10:30 ou 9 h 15"),
     ("https://example.org/a?b=1#x:y", "https://example.org/a?b=1#x:y"),

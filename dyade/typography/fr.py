@@ -13,13 +13,12 @@ QUOTES = ("«" + NBSP, NBSP + "»")
 
 def spacing(text: str) -> str:
     """Spaces the author typed before : ; ! ? and inside guillemets become
-    the right no-break spaces.  A missing one is added before ; ! ? after a
-    word, and inside guillemets (only French uses them), but not before a
-    colon: an English title in a French text ("Mentoring at Work: …"), a web
-    address or a time (10:30) stays as typed."""
+    the right no-break spaces.  None is added where the author typed none,
+    but inside guillemets (only French uses them): an English title in a
+    French text ("Mentoring at Work: …", "Why Not?"), a web address, a time
+    (10:30) or code-like text (`&e;`) stays as typed."""
     text = re.sub(r"(?<=\S)[ \u00a0\u202f\t]+(?=:(?:\s|$))", NBSP, text)
     text = re.sub(r"(?<=\S)[ \u00a0\u202f\t]+(?=[;!?]+(?:\s|$|[)\]»”’.,…*_]))", NNBSP, text)
-    text = re.sub(r"(?<=[\w)\]”’»])(?<!_)([;!?]+)(?=\s|$|[)\]»”’.,…])", NNBSP + r"\1", text)
     text = re.sub(r"«[ \u00a0\u202f\t]*(?=\S)", "«" + NBSP, text)
     text = re.sub(r"(?<=[^\s«])[ \u00a0\u202f\t]*»", NBSP + "»", text)
     return text

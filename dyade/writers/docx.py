@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 from .. import controls as ctl
-from .. import layout, typography
+from .. import layout, markdown, typography
 from .. import model as m
 from .. import oxml as ox
 from ..errors import BuildError
@@ -58,14 +58,17 @@ def plan(model: m.Model, ctx: Context, log=None, lang=None) -> list[Task]:
     logo = _FormDocument(model, model.forms[0], model.languages[0]).logo_path() if model.forms else None
     logo_bytes = logo.read_bytes() if logo else b""
     tasks = []
+    # Every form's texts in one pandoc run (read from the cache when unchanged).
+    parsed = parse_texts(model, [(f, lang) for lang in model.languages for f in model.forms])
     for lang in model.languages:
         shared = digest(ctx.salt, plain(model.programme, lang), plain(model.strings, lang),
                         [(f.id, f.number, plain(f.title, lang)) for f in model.forms], logo_bytes)
         for form in model.forms:
             out = f"dist/{lang}/{layout.form_docx(form)}"
-            tasks.append(Task(name=out, lang=lang, outputs=[out], weight=0.2,
-                              key=digest("docx", shared, plain(form, lang)),
-                              run=functools.partial(run_task, form.id, lang, ctx.epoch, out)))
+            key = digest("docx", shared, plain(form, lang))
+            trees = {text: parsed[(lang, text)] for text in form_texts(form, lang)}
+            tasks.append(Task(name=out, lang=lang, outputs=[out], weight=0.2, key=key,
+                              run=functools.partial(run_task, form.id, lang, ctx.epoch, out, trees)))
     return tasks
 
 
@@ -82,13 +85,13 @@ def _notes(model: m.Model) -> list[str]:
     return [note] if note else []
 
 
-def run_task(form_id: str, lang: str, epoch: int, out: str, staging: Path) -> list[str]:
+def run_task(form_id: str, lang: str, epoch: int, out: str, trees: dict[str, list], staging: Path) -> list[str]:
     """Render one form (in a worker process: the model is the build's)."""
     model = current_model()
     form = next(f for f in model.forms if f.id == form_id)
     target = Path(staging) / out
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(render(model, form, lang, build_date(epoch)))
+    target.write_bytes(render(model, form, lang, build_date(epoch), trees))
     return []
 
 
@@ -132,9 +135,10 @@ def build_date(epoch: int) -> dt.datetime:
     return max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).replace(microsecond=0)
 
 
-def render(model: m.Model, form: m.Form, lang: str, stamp: dt.datetime) -> bytes:
-    """The DOCX file of `form` in `lang`, as bytes."""
-    doc = _FormDocument(model, form, lang)
+def render(model: m.Model, form: m.Form, lang: str, stamp: dt.datetime, trees: dict[str, list] | None = None) -> bytes:
+    """The DOCX file of `form` in `lang`, as bytes (`trees`: its Markdown
+    texts already parsed, {text: tree})."""
+    doc = _FormDocument(model, form, lang, trees)
     doc.build()
     return doc.save(stamp)
 
@@ -156,81 +160,130 @@ def tint(value: str, amount: float) -> str:
     return "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
 
 
-# Markdown: paragraphs, bullet and numbered lists, ### headings, **bold**,
-# *italic*, [links](target).  Enough for the texts of a form.
-_INLINE = re.compile(r"\*\*(?P<b>.+?)\*\*|(?<![\w*])\*(?P<i>[^*\s][^*]*?)\*|(?<!\w)_(?P<u>[^_\s][^_]*?)_(?!\w)"
-                     r"|\[(?P<lt>[^\]]+)\]\((?P<lu>[^)\s]+)\)|`(?P<c>[^`]+)`")
+# Markdown, from the tree dyade.markdown parsed (the PDF reads the same):
+# blocks become ("p" | "h", inlines), ("ul" | "ol", [inlines]) or
+# ("code", text); inlines become runs.
+CODE_FONT = "Courier New"
 
 
-def inline_tokens(text: str, bold=False, italic=False) -> list[tuple[str, bool, bool, str | None]]:
-    """(text, bold, italic, url) pieces of one Markdown paragraph."""
-    out = []
-    pos = 0
-    for match in _INLINE.finditer(text):
-        if match.start() > pos:
-            out.append((text[pos:match.start()], bold, italic, None))
-        if match.group("b") is not None:
-            out.extend(inline_tokens(match.group("b"), True, italic))
-        elif match.group("i") is not None or match.group("u") is not None:
-            out.extend(inline_tokens(match.group("i") or match.group("u"), bold, True))
-        elif match.group("lt") is not None:
-            url = match.group("lu")
-            external = url if re.match(r"^(https?:|mailto:)", url) else None
-            out.extend((t, b, i, external) for t, b, i, _ in inline_tokens(match.group("lt"), bold, italic))
-        else:
-            out.append((match.group("c"), bold, italic, None))
-        pos = match.end()
-    if pos < len(text):
-        out.append((text[pos:], bold, italic, None))
+def markdown_blocks(tree: list) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    for block in tree:
+        t, c = block["t"], block.get("c")
+        if t in ("Para", "Plain"):
+            out.append(("p", c))
+        elif t == "Header":
+            out.append(("h", c[2]))
+        elif t in ("BulletList", "OrderedList"):
+            kind = "ul" if t == "BulletList" else "ol"
+            entries: list = []
+            for item in (c if t == "BulletList" else c[1]):
+                inner = markdown_blocks(item)
+                # An item's paragraphs in one entry; a list inside it adds entries.
+                words = [x for k, x in inner if k in ("p", "h")]
+                entries.append([node for i, para in enumerate(words) for node in ([{"t": "Space"}] if i else []) + para])
+                for k, x in inner:
+                    if k in ("ul", "ol"):
+                        entries.extend(x)
+            out.append((kind, entries))
+        elif t == "CodeBlock":
+            out.append(("code", c[1]))
+        elif t in ("BlockQuote", "Div"):
+            out.extend(markdown_blocks(c if t == "BlockQuote" else c[1]))
+        elif t == "LineBlock":
+            out.extend(("p", line) for line in c)
+        elif t == "DefinitionList":
+            for term, definitions in c:
+                out.append(("p", [{"t": "Strong", "c": term}]))
+                for definition in definitions:
+                    out.extend(markdown_blocks(definition))
+        elif t == "Table":
+            for row in _table_rows(c):
+                out.append(("p", [node for i, cell in enumerate(row)
+                                  for node in ([{"t": "Str", "c": " · "}] if i else []) + cell]))
+        # HorizontalRule, RawBlock (not read: raw formats are off), Figure: nothing to print
     return out
 
 
-def markdown_blocks(text: str) -> list[tuple[str, object]]:
-    """Blocks: ("p", text), ("h", text), ("ul", [items]), ("ol", [items])."""
-    blocks: list[tuple[str, object]] = []
-    para: list[str] = []
-    items: list[str] = []
-    list_kind = None
+def _table_rows(c) -> list[list[list]]:
+    """The cells of a pandoc table, as inline lists, row by row."""
+    rows = []
+    head, bodies = c[3], c[4]
+    for row in head[1] + [r for body in bodies for r in body[2] + body[3]]:
+        rows.append([[n for b in cell[4] for n in (b["c"] if b["t"] in ("Para", "Plain") else [])] for cell in row[1]])
+    return rows
 
-    def flush():
-        nonlocal para, items, list_kind
-        if para:
-            blocks.append(("p", " ".join(para)))
-        if items:
-            blocks.append((list_kind, items))
-        para, items, list_kind = [], [], None
 
-    for raw in text.splitlines():
-        line = raw.strip()
-        bullet = re.match(r"^[-*+]\s+(.*)$", line)
-        number = re.match(r"^\d+[.)]\s+(.*)$", line)
-        heading = re.match(r"^#{1,6}\s+(.*)$", line)
-        if not line:
-            flush()
-        elif heading:
-            flush()
-            blocks.append(("h", heading.group(1)))
-        elif bullet or number:
-            kind = "ul" if bullet else "ol"
-            if para or (list_kind and list_kind != kind):
-                flush()
-            list_kind = kind
-            items.append((bullet or number).group(1))
-        elif items and raw[:1].isspace():
-            items[-1] += " " + line  # continuation of a list item
+def inline_runs(inlines: list, lang: str, bold=False, italic=False, url=None) -> list[tuple[str, bool, bool, str | None, bool]]:
+    """(text, bold, italic, url, code) pieces of an inline list."""
+    out: list = []
+    for node in inlines:
+        t, c = node["t"], node.get("c")
+        if t == "Str":
+            out.append((c, bold, italic, url, False))
+        elif t in ("Space", "SoftBreak"):
+            out.append((" ", bold, italic, url, False))
+        elif t == "LineBreak":
+            out.append(("\n", bold, italic, url, False))
+        elif t == "Strong":
+            out.extend(inline_runs(c, lang, True, italic, url))
+        elif t == "Emph":
+            out.extend(inline_runs(c, lang, bold, True, url))
+        elif t in ("Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
+            out.extend(inline_runs(c, lang, bold, italic, url))
+        elif t == "Span":
+            out.extend(inline_runs(c[1], lang, bold, italic, url))
+        elif t == "Quoted":
+            opening, closing = typography.quotes(lang) if c[0]["t"] == "DoubleQuote" else ("‘", "’")
+            out.append((opening, bold, italic, url, False))
+            out.extend(inline_runs(c[1], lang, bold, italic, url))
+            out.append((closing, bold, italic, url, False))
+        elif t == "Code":
+            out.append((c[1], bold, italic, url, True))
+        elif t == "Link":
+            target = c[2][0]
+            # Web and e-mail links are followed; a reference to another item
+            # (form:…, chapter:…) has no page in a form: its words only.
+            external = target if re.match(r"^(https?:|mailto:)", target, re.I) else None
+            out.extend(inline_runs(c[1] or [{"t": "Str", "c": target}], lang, bold, italic, external))
+        elif t == "Image":
+            out.extend(inline_runs(c[1], lang, bold, italic, url))
+        elif t == "Math":
+            out.append((c[1], bold, italic, url, False))
+        elif t == "Note":
+            for k, x in markdown_blocks(c):
+                if k in ("p", "h"):
+                    out.append((" (", bold, italic, url, False))
+                    out.extend(inline_runs(x, lang, bold, italic, url))
+                    out.append((")", bold, italic, url, False))
+        # RawInline, Cite: not read (their extensions are off)
+    merged: list = []
+    for piece in out:
+        if merged and merged[-1][1:] == piece[1:] and "\n" not in (piece[0], merged[-1][0][-1:]):
+            merged[-1] = (merged[-1][0] + piece[0],) + piece[1:]
         else:
-            if items:
-                flush()
-            para.append(line)
-    flush()
-    return blocks
+            merged.append(piece)
+    return merged
 
 
 # -- the document -------------------------------------------------------------
 
+def form_texts(form: m.Form, lang: str) -> list[str]:
+    """The Markdown texts a form's DOCX prints, in `lang`."""
+    return [form.purpose[lang]] + [item.text[lang] for item in form.fields if isinstance(item, m.Instructions)]
+
+
+def parse_texts(model: m.Model, pairs: list[tuple[m.Form, str]]) -> dict[tuple[str, str], list]:
+    """{(lang, text): tree} for the forms and languages given, in one pandoc run."""
+    texts = list(dict.fromkeys((lang, text) for form, lang in pairs for text in form_texts(form, lang)))
+    trees = markdown.parse(texts, Path(model.root) / ".dyade" / "cache")
+    return dict(zip(texts, trees))
+
+
 class _FormDocument:
-    def __init__(self, model: m.Model, form: m.Form, lang: str):
+    def __init__(self, model: m.Model, form: m.Form, lang: str, trees: dict[str, list] | None = None):
         self.model, self.form, self.lang = model, form, lang
+        self._trees = trees
         self.prog = model.programme
         self.primary = hexcolour(self.prog.colours.primary)
         self.accent = hexcolour(self.prog.colours.accent)
@@ -250,12 +303,22 @@ class _FormDocument:
             return default
 
     def t(self, text) -> str:
+        """A plain text as printed: the same typography as the PDF's."""
         value = text[self.lang] if isinstance(text, m.Text) else text
-        return typo(value, self.lang)
+        return typography.plain(value, self.lang)
 
     def sdt_id(self) -> int:
         self.next_id += 1
         return self.next_id
+
+    @property
+    def trees(self) -> dict[str, list]:
+        """{Markdown text: its tree}, parsed once for the whole build when
+        the engine renders (see `plan`), else here."""
+        if self._trees is None:
+            parsed = parse_texts(self.model, [(self.form, self.lang)])
+            self._trees = {text: tree for (_, text), tree in parsed.items()}
+        return self._trees
 
     # -- build ------------------------------------------------------------------
     def build(self) -> None:
@@ -513,9 +576,13 @@ class _FormDocument:
         # "Nom : " in French, "Name: " in English: the colon as the PDF and site write it.
         return self.t(label + self.ui("pdf_colon") + " ")
 
-    def inline(self, paragraph, text: str, *, italic=False) -> None:
-        for piece, bold, ital, url in inline_tokens(text, italic=italic):
-            piece = self.t(piece)
+    def inline(self, paragraph, inlines: list, *, italic=False) -> None:
+        for piece, bold, ital, url, code in inline_runs(inlines, self.lang, italic=italic):
+            if piece == "\n":
+                paragraph.add_run().add_break()
+                continue
+            # Quotes and apostrophes are pandoc's already (as in the PDF): spacing only.
+            piece = piece if code else typo(piece, self.lang)
             if url:
                 rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
                 link = ox.el("w:hyperlink", {"r:id": rid})
@@ -526,15 +593,25 @@ class _FormDocument:
                 run = paragraph.add_run(piece)
                 run.bold = bold or None
                 run.italic = ital or None
+                if code:
+                    run.font.name = CODE_FONT
 
     def markdown(self, text: str, style: str = "Normal", lead: str | None = None) -> None:
         """Markdown blocks as paragraphs of `style` (lists get `style` + " Bullet"/" Number");
         `lead` is a bold label opening the first paragraph."""
         boxed = style != "Normal"
-        blocks = markdown_blocks(text)
+        blocks = markdown_blocks(self.trees[text])
         if lead and (not blocks or blocks[0][0] != "p"):
-            blocks.insert(0, ("p", ""))
+            blocks.insert(0, ("p", []))
         for kind, content in blocks:
+            if kind == "code":
+                # Code as typed, line by line, in a fixed-width font.
+                p = self.para(style=style)
+                for i, line in enumerate(content.split("\n")):
+                    if i:
+                        p.add_run().add_break()
+                    p.add_run(line).font.name = CODE_FONT
+                continue
             if kind in ("p", "h"):
                 p = self.para(style=style if (kind == "p" or boxed) else "Heading 3")
                 if lead:

@@ -32,7 +32,7 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import layout, typography
+from .. import layout, markdown, typography
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
@@ -45,15 +45,7 @@ MAX_ANSWER_CHARS = 750  # about what a flashcard holds in its smallest type
 CACHE_DIR = ".dyade/cache"  # relative to the project folder (ignored by git)
 WORK_DIR = "pdf-src"  # in the staging folder: the typst sources of every document
 
-# pandoc's Markdown without what could smuggle typst code or surprise an
-# author: raw HTML/TeX/typst, math, citations, metadata blocks.
-MARKDOWN_FORMAT = "markdown" + "".join("-" + ext for ext in (
-    "raw_html", "raw_tex", "raw_attribute", "tex_math_dollars", "tex_math_single_backslash",
-    "tex_math_double_backslash", "citations", "auto_identifiers", "native_divs", "native_spans",
-    "fenced_divs", "implicit_figures", "yaml_metadata_block", "pandoc_title_block", "latex_macros"))
 REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([a-z0-9-]*)(?:#([a-z0-9-]+))?$")
-MARKER = "DYADEFRAGMENT{:06d}END"
-MARKER_RE = re.compile(r"^DYADEFRAGMENT(\d{6})END$", re.M)
 
 
 # ---------------------------------------------------------------------------
@@ -114,6 +106,8 @@ class MarkdownBatch:
                 todo.append(i)
             else:
                 self.typst[f"m{i}"] = hit
+        # Parsed once for every writer (dyade.markdown), converted here.
+        trees = dict(zip(todo, markdown.parse([self.texts[i] for i in todo], cache_dir)))
         sizes = {i: len(self.texts[i][1]) for i in todo}
         chunks: list[list[int]] = [[] for _ in range(max(1, min(workers, len(todo))))]
         loads = [0] * len(chunks)
@@ -123,7 +117,7 @@ class MarkdownBatch:
             loads[k] += sizes[i] + 200
         try:
             with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-                for result in pool.map(self._convert_chunk, [sorted(c) for c in chunks if c]):
+                for result in pool.map(lambda c: self._convert_chunk(c, trees), [sorted(c) for c in chunks if c]):
                     self.typst.update(result)
         except (OSError, RuntimeError) as exc:
             raise BuildError(f"pandoc could not convert the Markdown texts: {exc}") from exc
@@ -131,46 +125,21 @@ class MarkdownBatch:
             cache.put(lang, src, self.typst[f"m{i}"])
         cache.save()
 
-    def _convert_chunk(self, indices: list[int]) -> dict[str, str]:
+    def _convert_chunk(self, indices: list[int], trees: dict[int, list]) -> dict[str, str]:
         import pypandoc
 
-        api, blocks = self._parse(indices)
         merged = []
         for i in indices:
-            merged.append(_marker_para(i))
-            merged.extend(_transform_blocks(blocks[i], self.texts[i][0]))
-        doc = {"pandoc-api-version": api, "meta": {}, "blocks": merged}
+            merged.append(markdown.marker_para(i))
+            merged.extend(_transform_blocks(trees[i], self.texts[i][0]))
+        doc = {"pandoc-api-version": markdown.api_version(), "meta": {}, "blocks": merged}
         out = pypandoc.convert_text(json.dumps(doc), "typst", format="json", extra_args=["--wrap=none"])
-        parts = MARKER_RE.split(out)
+        parts = markdown.MARKER_RE.split(out)
         # parts = [before, "000003", text3, "000007", text7, ...]
         found = {int(parts[k]): parts[k + 1].strip("\n") for k in range(1, len(parts) - 1, 2)}
         if sorted(found) != indices:
             raise BuildError("pandoc's output could not be split back into texts (a text contains a marker line)")
         return {f"m{i}": found[i] for i in indices}
-
-    def _parse(self, indices: list[int]) -> tuple[list, dict[int, list]]:
-        """Markdown → pandoc AST blocks, per text.  Texts are joined with
-        marker paragraphs; a text that swallows the next marker (an unclosed
-        code fence) is parsed again on its own."""
-        import pypandoc
-
-        joined = "\n\n".join(MARKER.format(i) + "\n\n" + self.texts[i][1] for i in indices)
-        ast = json.loads(pypandoc.convert_text(joined, "json", format=MARKDOWN_FORMAT))
-        result: dict[int, list] = {}
-        current = None
-        for block in ast["blocks"]:
-            n = _marker_of(block)
-            if n is not None and n in indices and n not in result:
-                current = n
-                result[n] = []
-            elif current is not None:
-                result[current].append(block)
-        missing = [i for i in indices if i not in result]
-        suspects = set(missing) | {indices[indices.index(i) - 1] for i in missing if indices.index(i) > 0}
-        for i in sorted(suspects):
-            alone = json.loads(pypandoc.convert_text(self.texts[i][1], "json", format=MARKDOWN_FORMAT))
-            result[i] = alone["blocks"]
-        return ast["pandoc-api-version"], result
 
 
 @functools.lru_cache(maxsize=None)
@@ -230,18 +199,6 @@ class _Cache:
             os.replace(tmp, self.path)
         except OSError:
             pass  # the cache only saves time
-
-
-def _marker_para(i: int) -> dict:
-    return {"t": "Para", "c": [{"t": "Str", "c": MARKER.format(i)}]}
-
-
-def _marker_of(block) -> int | None:
-    if block.get("t") == "Para" and len(block["c"]) == 1 and block["c"][0].get("t") == "Str":
-        match = MARKER_RE.match(block["c"][0]["c"])
-        if match:
-            return int(match.group(1))
-    return None
 
 
 # Elements whose first content item is an Attr (identifier, classes, attributes).

@@ -12,6 +12,7 @@ import posixpath
 import re
 import unicodedata
 
+from .. import markdown as markdown_source
 from .. import model as m
 from .. import typography as typography_rules
 
@@ -151,8 +152,12 @@ def shift_headings(text: str, top: int) -> str:
 
 
 def convert_links(text: str, page: str) -> str:
-    """`[words](form:ID)` → `[words](../forms/ID.md)`, relative to `page`."""
-    return MD_LINK_RE.sub(lambda match: f"]({ref_link(match.group(1), page)})", text)
+    """`[words](form:ID)` → `[words](../forms/ID.md)`, relative to `page`;
+    inside code (`[words](form:ID)` between backticks, a fenced block) the
+    text stays as typed."""
+    code = markdown_source.code_ranges(text)
+    return MD_LINK_RE.sub(lambda match: match.group(0) if markdown_source.in_code(code, match.start())
+                          else f"]({ref_link(match.group(1), page)})", text)
 
 
 def markdown(text: str, lang: str, page: str, top: int = 3) -> str:

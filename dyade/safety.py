@@ -40,7 +40,7 @@ _URL_CHARS = r"[\w\-.~!$&()*+,;=:@%/]"
 WEB = re.compile(r"https?://(?:{h}\.)+{h}(?::[0-9]{{1,5}})?(?:/{c}*)?(?:\?(?:{c}|\?)*)?(?:#(?:{c}|[?#])*)?"
                  .format(h=_HOST_LABEL, c=_URL_CHARS))
 # A telephone number: digits and the usual separators, an optional leading +.
-PHONE = re.compile(r"\+?[0-9 ().\-/]{3,30}")
+PHONE = re.compile(r"\+?[0-9(][0-9 ().\-/]{1,28}[0-9]")
 # Link targets a text may hold, besides Dyade's own kind:id references.
 LINK_SCHEMES = ("http", "https", "mailto")
 

@@ -58,6 +58,7 @@ AssetPath = NewType("AssetPath", str)  # a file inside the project
 Colour = NewType("Colour", str)        # "#rrggbb"
 Email = NewType("Email", str)
 WebAddress = NewType("WebAddress", str)  # "https://example.org/path/"
+Phone = NewType("Phone", str)          # "613-555-0147"
 Lang = NewType("Lang", str)            # "fr", "en", "es", ...
 Ref = NewType("Ref", str)              # "form:ID", "annex:ID", ...
 
@@ -76,7 +77,7 @@ class Organisation:
     short_name: Text = field(metadata=doc("Short name or acronym, per language."))
     logo: AssetPath = field(metadata=doc("Logo file (SVG or PNG), relative to the project folder."))
     logo_alt: Text = field(metadata=doc("What the logo shows, for screen readers."))
-    website: Optional[str] = field(default=None, metadata=doc("The organisation's web address."))
+    website: Optional[WebAddress] = field(default=None, metadata=doc("The organisation's web address, e.g. https://example.org/."))
     pos: Optional[Pos] = None
 
 
@@ -92,7 +93,7 @@ class Coordinator:
     name: str = field(metadata=doc("Name of the programme coordinator."))
     title: Text = field(metadata=doc("Job title, per language."))
     email: Email = field(metadata=doc("Address where participants send forms and questions."))
-    phone: Optional[str] = field(default=None, metadata=doc("Telephone number."))
+    phone: Optional[Phone] = field(default=None, metadata=doc("Telephone number, e.g. 613-555-0147."))
     pos: Optional[Pos] = None
 
 

@@ -30,7 +30,8 @@ folder, failing that) whose id the file's properties record.  Without a form,
 drops the line breaks inside multi-line text controls when it saves: such
 answers come back as one line.)
 
-The file is untrusted input: it must be a zip of reasonable size with few
+The file is untrusted input: it must be an ordinary file (a pipe, a socket
+or a device is refused before it is opened), a zip of reasonable size with few
 members and a sane compression ratio, and its XML may not hold a DTD.  Any
 problem is reported as `UnreadableForm` with a plain message.
 """
@@ -38,7 +39,10 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import io
+import os
 import re
+import stat
 import struct
 import zipfile
 from dataclasses import dataclass, field
@@ -140,29 +144,64 @@ def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None,
 
 # -- opening the file safely ----------------------------------------------------
 
-def _open(path: Path) -> dict:
+def _kind_refused(mode: int, name: str) -> UnreadableForm | None:
+    """Why a file of this kind cannot be a returned form, or None for an
+    ordinary file: a pipe would block the reader, a device never end."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return UnreadableForm(f"{name} is a folder, not a file: give the path of the returned .docx file itself")
+    kind = ("a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not an ordinary file")
+    return UnreadableForm(f"{name} is {kind}, not an ordinary file: give the path of the returned .docx file itself")
+
+
+def _read_whole(path: Path) -> bytes:
+    """The bytes of the file at `path`, which must be an ordinary file of at
+    most MAX_FILE_BYTES: its kind is checked before it is opened (a pipe
+    would block), and again on what was opened (it may have been replaced
+    in between); the rest is read from that one opened file."""
     name = path.name
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
+    except (OSError, ValueError) as exc:
+        raise UnreadableForm(f"cannot open {name}: {getattr(exc, 'strerror', None) or exc}") from None
+    refused = _kind_refused(info.st_mode, name)
+    if refused:
+        raise refused
+    if info.st_size > MAX_FILE_BYTES:
+        raise UnreadableForm(f"{name} is too large for a form ({info.st_size // 1_000_000} MB; the limit is "
+                             f"{MAX_FILE_BYTES // 1_000_000} MB)")
+    try:
+        # O_NONBLOCK: should a pipe take the file's place, opening it does not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise UnreadableForm(f"cannot open {name}: {exc.strerror or exc}") from None
-    if size > MAX_FILE_BYTES:
-        raise UnreadableForm(f"{name} is too large for a form ({size // 1_000_000} MB; the limit is "
-                             f"{MAX_FILE_BYTES // 1_000_000} MB)")
-    if path.is_dir():
-        raise UnreadableForm(f"{name} is a folder, not a file: give the path of the returned .docx file itself")
-    with open(path, "rb") as stream:
-        magic = stream.read(8)
+    with os.fdopen(fd, "rb") as stream:
+        refused = _kind_refused(os.fstat(fd).st_mode, name)
+        if refused:
+            raise refused
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableForm(f"{name} is too large for a form (over {MAX_FILE_BYTES // 1_000_000} MB)")
+    return data
+
+
+def _open(path: Path) -> dict:
+    name = path.name
+    data = _read_whole(path)
+    magic = data[:8]
     if magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableForm(f"{name} is an old Word (.doc) file or a password-protected document: open it in "
                              "Word or LibreOffice, remove any password and save it as .docx, then send that file")
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UnreadableForm(f"{name} is not a DOCX file (a DOCX file is a zip archive; this one is not)")
-    members, directory = _zip_directory_size(path, size)
+    members, directory = _zip_directory_size(data, name)
     if members > MAX_MEMBERS or directory > MAX_MEMBERS * MAX_DIRECTORY_ENTRY:
         raise UnreadableForm(f"{name} holds {members} files; a Word form holds far fewer "
                              f"(the limit is {MAX_MEMBERS})")
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
             raise UnreadableForm(f"{name} holds {len(infos)} files; a Word form holds far fewer "
@@ -193,22 +232,19 @@ def _open(path: Path) -> dict:
         return parts
 
 
-def _zip_directory_size(path: Path, size: int) -> tuple[int, int]:
+def _zip_directory_size(whole: bytes, name: str) -> tuple[int, int]:
     """(number of members, bytes of the central directory) as the zip's end
     record declares them, read before zipfile lists every member: a file of
     a few MB can declare hundreds of thousands of them."""
-    tail = min(size, 22 + 65535 + 20)
-    with open(path, "rb") as stream:
-        stream.seek(size - tail)
-        data = stream.read(tail)
+    data = whole[-(22 + 65535 + 20):]
     end = data.rfind(b"PK\x05\x06")
     if end < 0 or end + 22 > len(data):
-        raise UnreadableForm(f"{path.name} is not a DOCX file (its zip directory is missing or damaged)")
+        raise UnreadableForm(f"{name} is not a DOCX file (its zip directory is missing or damaged)")
     members, directory = struct.unpack("<HI", data[end + 10:end + 16])
     if members == 0xFFFF or directory == 0xFFFFFFFF:  # ZIP64: the numbers are in the record before
         start = data.rfind(b"PK\x06\x06", 0, end)
         if start < 0 or start + 56 > len(data):
-            raise UnreadableForm(f"{path.name} is not a DOCX file (its zip directory is missing or damaged)")
+            raise UnreadableForm(f"{name} is not a DOCX file (its zip directory is missing or damaged)")
         members, directory = struct.unpack("<QQ", data[start + 32:start + 48])
     return members, directory
 

@@ -13,7 +13,8 @@ import typing
 from pathlib import Path
 
 from . import model as m
-from .sources import COLOUR_RE, IDENT_RE, LANG_RE, REF_RE, WEB_RE, _Reader, _declared_languages, INVALID
+from .safety import anchored
+from .sources import COLOUR_RE, EMAIL_RE, IDENT_RE, LANG_RE, PHONE_RE, REF_RE, WEB_RE, _Reader, _declared_languages, INVALID
 
 SCHEMA_DIR = "schema"
 
@@ -28,13 +29,16 @@ def _scalar(hint) -> dict:
         return {"type": "number"}
     if hint is dt.date:
         return {"type": "string", "format": "date"}
-    patterns = {"Ident": IDENT_RE, "Colour": COLOUR_RE, "Lang": LANG_RE, "Ref": REF_RE}
+    # Anchored: a JSON Schema pattern matches anywhere in the value otherwise.
+    patterns = {"Ident": IDENT_RE, "Colour": COLOUR_RE, "Lang": LANG_RE, "Phone": PHONE_RE}
     if name in patterns:
-        return {"type": "string", "pattern": patterns[name].pattern}
+        return {"type": "string", "pattern": anchored(patterns[name])}
+    if name == "Ref":
+        return {"type": "string", "pattern": REF_RE.pattern}  # anchored already
     if name == "Email":
-        return {"type": "string", "format": "email"}
+        return {"type": "string", "format": "email", "pattern": anchored(EMAIL_RE)}
     if name == "WebAddress":
-        return {"type": "string", "pattern": WEB_RE.pattern}
+        return {"type": "string", "pattern": anchored(WEB_RE)}
     return {"type": "string"}
 
 

@@ -25,20 +25,19 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from . import markdown
 from . import model as m
+from . import safety
 from .errors import Problem, SourceErrors
 
 MAX_FILE_BYTES = 1_000_000  # the whole bundled guide is far below this
 MAX_DEPTH = 50  # values inside values; Dyade sources need about 10, Python's stack allows a few hundred
 MAX_DIGITS = 9  # no number in Dyade sources comes near a billion
-IDENT_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-WEB_RE = re.compile(r"^https?://[^\s/?#@]+\.[^\s/?#@]+(/\S*)?$")
-LANG_RE = re.compile(r"^[a-z]{2,3}$")
+# Whole-value grammars (see dyade.safety): always used with fullmatch.
+IDENT_RE, COLOUR_RE, EMAIL_RE = safety.IDENT, safety.COLOUR, safety.EMAIL
+WEB_RE, LANG_RE, PHONE_RE = safety.WEB, safety.LANG, safety.PHONE
 REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
 REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([a-z0-9-]*)(?:#([a-z0-9-]+))?$")
-PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 # Characters no output can hold (XML refuses them, UTF-8 cannot encode lone
 # surrogates); YAML refuses them typed as such, but "\x0b" or "\ud800"
 # escapes in a double-quoted text make them.
@@ -49,7 +48,7 @@ LOOSE_PLACEHOLDER_RE = re.compile(r"\{\s*([A-Za-z_]+)\s*\}")
 # Every link target of a Markdown text: inline `](target "title")`, `](<target>)`
 # and reference definitions `[label]: target` at the start of a line.
 ANY_LINK_RE = re.compile(r"\]\(\s*(<[^<>\n]*>|[^\s)]*)([^)\n]*)\)|^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
-LINK_SCHEMES = ("http", "https", "mailto", "tel")
+LINK_SCHEMES = safety.LINK_SCHEMES
 # Spaces that look like a space but are not one for YAML (no-break, thin,
 # zero-width…): in the indentation they break the structure invisibly.
 ODD_SPACE_RE = re.compile("[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
@@ -190,6 +189,12 @@ class _Reader:
                                          "write the text out in full instead of referring to an anchor; "
                                          "to start a text with * or &, put it in quotes"))
             return None
+        except _TagRefused as exc:
+            line, col = _mark_of(exc.mark)
+            shown = "!!" + exc.tag.rsplit(":", 1)[-1] if exc.tag.startswith("tag:yaml.org,2002:") else exc.tag
+            self.problems.append(Problem(self.path, line, col, f"YAML tags such as {shown} are not allowed",
+                                         "remove the tag; to start a text with !, put it in quotes"))
+            return None
         except MaxDepthExceededError as exc:
             line, col = _mark_of(exc.problem_mark)
             self.problems.append(Problem(self.path, line, col, f"values are nested more than {MAX_DEPTH} levels deep here",
@@ -294,24 +299,32 @@ class _Reader:
         if _tag(node) == "null" or not value.strip():
             self.problem(node, f"{where} is empty", "write a value after the colon")
             return INVALID
-        if name == "Ident" and not IDENT_RE.match(value):
-            self.problem(node, f"{where} {value!r} is not a valid identifier",
-                         "use lower-case letters, digits and hyphens only, e.g. learning-plan")
+        if name == "Ident" and safety.ident_problem(value):
+            what, how = safety.ident_problem(value)
+            self.problem(node, f"{where} {_show(value)} {what}", how)
             return INVALID
-        if name == "Colour" and not COLOUR_RE.match(value):
+        if name == "Colour" and not COLOUR_RE.fullmatch(value):
             self.problem(node, f"{where} {value!r} is not a colour", "write it as \"#rrggbb\" in quotes, e.g. \"#1d4e6e\"")
             return INVALID
-        if name == "Email" and not EMAIL_RE.match(value):
-            self.problem(node, f"{where} {value!r} is not an email address", "write an address such as name@example.org")
+        if name == "Email" and not EMAIL_RE.fullmatch(value):
+            self.problem(node, f"{where} {value!r} is not an email address",
+                         "write one address such as name@example.org (letters, digits and . _ % + - before the @; "
+                         "no quotes, spaces or angle brackets)")
             return INVALID
-        if name == "WebAddress" and not WEB_RE.match(value):
-            self.problem(node, f"{where} {value!r} is not a web address",
-                         "write the whole address, starting with https://, e.g. https://example.org/mentoring/")
+        if name == "WebAddress" and not WEB_RE.fullmatch(value):
+            self.problem(node, f"{where} {_show(value)} is not a web address",
+                         "write the whole address, starting with https:// (or http://), e.g. "
+                         "https://example.org/mentoring/, without spaces, quotes or angle brackets")
             return INVALID
-        if name == "Lang" and not LANG_RE.match(value):
+        if name == "Phone" and not PHONE_RE.fullmatch(value):
+            self.problem(node, f"{where} {_show(value)} is not a telephone number",
+                         "write digits with spaces, hyphens, dots or brackets and an optional leading +, "
+                         "e.g. 613-555-0147 or +1 613 555 0147")
+            return INVALID
+        if name == "Lang" and not LANG_RE.fullmatch(value):
             self.problem(node, f"{where} {value!r} is not a language code", "use a two-letter code such as fr or en")
             return INVALID
-        if name == "Ref" and not REF_RE.match(value):
+        if name == "Ref" and not REF_RE.fullmatch(value):
             self.problem(node, f"{where} {value!r} is not a reference",
                          "write kind:id, where kind is one of " + ", ".join(REF_KINDS) + " (e.g. form:learning-plan)")
             return INVALID
@@ -324,13 +337,23 @@ class _Reader:
         if bad:
             self.problem(node, f"{where} contains an invisible character (U+{ord(bad.group()):04X}) that no document can hold",
                          "remove it; in a \"…\" text it is an escape such as \\x0b, \\e or \\ud800")
-        return not bad
+            return False
+        bidi = safety.bidi_control(value)
+        if bidi:
+            # Reported where the character is: it is invisible, and it reorders the text around it.
+            at = _offset_pos(self.text_start(node), value, bidi.start()) if isinstance(node, ScalarNode) else self.pos(node)
+            self.problem(at, f"{where} contains an invisible {_char_name(bidi.group())}, which changes the order "
+                         "in which the text around it is shown", "delete it (it often comes with text pasted from "
+                         "another program); to type right-to-left text, no such character is needed")
+            return False
+        return True
 
     def check_asset(self, node: Node, value: str, where: str):
         try:
             candidate = (self.root / value).resolve()
             outside = os.path.isabs(value) or not candidate.is_relative_to(self.root.resolve())
             is_dir, is_file = candidate.is_dir(), candidate.is_file()
+            exists = candidate.exists()
         except (OSError, ValueError, RuntimeError) as exc:
             # A NUL character, a name too long, a loop of symbolic links…
             reason = getattr(exc, "strerror", None) or str(exc)
@@ -344,6 +367,11 @@ class _Reader:
         if is_dir:
             self.problem(node, f"{where} {value!r} is a folder, not a file",
                          "give the path of the file itself, e.g. content/assets/logo.png")
+            return INVALID
+        if exists and not is_file:
+            # Opening a pipe would block the build; a device may never end.
+            self.problem(node, f"{where} {value!r} is not an ordinary file (a pipe, a device or a socket)",
+                         "give the path of an image file in the project, e.g. content/assets/logo.png")
             return INVALID
         if not is_file:
             self.problem(node, f"{where} {value!r} does not exist",
@@ -390,7 +418,7 @@ class _Reader:
                              f"delete '{odd[0]}' and type it again as plain {odd[0]}:")
                 ok = False
                 continue
-            if lang not in langs and other_languages_ok and LANG_RE.match(str(lang)):
+            if lang not in langs and other_languages_ok and LANG_RE.fullmatch(str(lang)):
                 continue
             if lang not in langs:
                 self.problem(key, f"{where} has a text in {lang!r}, a language this programme does not declare",
@@ -497,7 +525,8 @@ class _Reader:
             at = keys.get(f.name, node)
             if "min_items" in meta and isinstance(value, list) and len(value) < meta["min_items"]:
                 self.problem(at, f"{f.name!r} needs at least {meta['min_items']} entr{'y' if meta['min_items'] == 1 else 'ies'}, it has {len(value)}",
-                             f"add {f.name} entries")
+                             "list the programme's languages, e.g. [fr, en] (the first one is the site's default)"
+                             if f.name == "languages" else f"add {f.name} entries")
             if isinstance(value, int) and not isinstance(value, bool):
                 lo, hi = meta.get("minimum"), meta.get("maximum")
                 if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -550,6 +579,10 @@ def _image_problem(path: Path) -> tuple[str, str] | None:
     if suffix == ".svg":
         head = data[:4096].decode("utf-8", "replace")
         ok = "<svg" in head
+        unsafe = safety.svg_problem(data) if ok else None
+        if unsafe:
+            return (f"is an SVG image that {unsafe}, which a published logo must not",
+                    "export the logo again as a plain drawing (or use a PNG logo)")
     else:
         ok = data.startswith(IMAGE_SIGNATURES[suffix])
     if not ok:
@@ -600,9 +633,17 @@ class _AliasRefused(Exception):
         self.mark = mark
 
 
+class _TagRefused(Exception):
+    def __init__(self, mark, tag):
+        super().__init__("tag")
+        self.mark, self.tag = mark, tag
+
+
 class _NoAliasComposer(Composer):
     """Refuses aliases (*name) where they appear: Dyade sources never need
-    them, and they let a tiny file expand without bound ("billion laughs")."""
+    them, and they let a tiny file expand without bound ("billion laughs").
+    Refuses tags (`!include`, `!!binary`, `!!str`) too: Dyade would take the
+    value as text all the same, so a tag only misleads."""
 
     def __init__(self, loader=None):
         super().__init__(loader)
@@ -611,6 +652,9 @@ class _NoAliasComposer(Composer):
     def compose_node(self, parent, index):
         if self.parser.check_event(AliasEvent):
             raise _AliasRefused(self.parser.peek_event().start_mark)
+        tag = getattr(self.parser.peek_event(), "tag", None)
+        if tag is not None:
+            raise _TagRefused(self.parser.peek_event().start_mark, tag)
         return super().compose_node(parent, index)
 
 
@@ -750,12 +794,20 @@ def _unread_files(root: Path) -> list[Problem]:
             entries = sorted(folder.iterdir()) if folder.is_dir() else []
         except OSError:
             continue
+        by_case: dict[str, str] = {}
         for path in entries:
             name = path.name
             lower = name.lower()
             if name.startswith(".") or name.endswith("~"):
                 continue
             rel = path.relative_to(root).as_posix()
+            if lower in by_case and name.endswith(".yml"):
+                # Windows and macOS keep one of the two: which one is read would depend on the computer.
+                problems.append(Problem(rel, 1, 1, f"this file's name differs from {by_case[lower]} only by "
+                                        "capitals, so on Windows and macOS the two are one file",
+                                        "rename one of them (file names are best in lower case)"))
+                continue
+            by_case.setdefault(lower, name)
             stem = re.sub(r"(\.ya?ml)+(\.txt)?$", "", name, flags=re.I)
             if re.search(r"\.ya?ml(\.txt)?$", lower) and not name.endswith(".yml"):
                 problems.append(Problem(rel, 1, 1, "this file is not read: only names ending in .yml are sources",
@@ -879,43 +931,42 @@ def _bundled_strings() -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _fields_of(text: str) -> set[str] | None:
-    """The {names} a str.format() text fills in; None if it cannot be used."""
-    import string
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError:
-        return None
-
-
 def _check_string(reader: _Reader, name: str, text: m.Text, bundled) -> bool:
     """An interface text the writers can use as they do the bundled one:
-    the same {placeholders}, and twelve month names."""
-    if not isinstance(bundled, dict):
-        return True
+    the same {placeholders}, each written as {name} and nothing else (a
+    format spec such as {n:>99999999} or {n.__class__} is refused), and
+    twelve month names.  Without the bundled text to compare with (the file
+    is Dyade's own), the placeholders of the text itself are the reference."""
     ok = True
+    reference = bundled if isinstance(bundled, dict) else text.values
     allowed: set[str] = set()
-    for value in bundled.values():
-        allowed |= (_fields_of(value) or set()) if isinstance(value, str) else set()
+    for value in reference.values():
+        if isinstance(value, str):
+            allowed |= {w for _, _, kind, w in safety.placeholder_tokens(value) if kind == "name"}
+    shown = ", ".join("{%s}" % f for f in sorted(allowed))
     for lang, value in text.values.items():
         pos = text.value_pos.get(lang) or text.pos
         if name == "month_names" and len(value.split()) != 12:
             reader.problem(pos, f"interface text 'month_names' ({lang}) has {len(value.split())} month names, not 12",
                            "write the twelve months from January to December, separated by spaces")
             ok = False
-        if not allowed:
-            continue  # texts without placeholders are used as they are
-        fields = _fields_of(value)
-        shown = ", ".join("{%s}" % f for f in sorted(allowed))
-        if fields is None:
-            reader.problem(pos, f"interface text {name!r} ({lang}) has a {{ or }} that is not part of a placeholder",
-                           f"keep only the placeholders {shown}, each written with its braces")
-            ok = False
-        elif fields - allowed:
-            wrong = sorted(fields - allowed)[0]
-            reader.problem(_offset_pos(pos, value, value.find("{" + wrong)), f"unknown placeholder {{{wrong}}} in interface text {name!r} ({lang})",
-                           f"use {shown} here" + _suggest(wrong, allowed))
-            ok = False
+        for start, _, kind, written in safety.placeholder_tokens(value):
+            if kind == "malformed":
+                reader.problem(_offset_pos(pos, value, start),
+                               f"interface text {name!r} ({lang}) has {written.strip()!r}, a {{ or }} that is not "
+                               "part of a placeholder",
+                               (f"keep only the placeholders {shown}, each written with its braces and nothing else "
+                                "between them; " if allowed else "") + "write a brace meant as such twice ({{ or }})")
+                ok = False
+            elif kind == "name" and written not in allowed:
+                reader.problem(_offset_pos(pos, value, start),
+                               f"unknown placeholder {{{written}}} in interface text {name!r} ({lang})",
+                               (f"use {shown} here" + _suggest(written, allowed)) if allowed else
+                               "this text has no placeholders: remove it (write a brace meant as such twice, {{ or }})")
+                ok = False
+    if ok and not allowed:
+        # Used as it is, never filled in: {{ and }} are single braces.
+        text.values = {lang: safety.fill(value, {}) for lang, value in text.values.items()}
     return ok
 
 
@@ -944,7 +995,7 @@ def _declared_languages(reader: _Reader, node: Node) -> list[str] | None:
         return None
     for key, value in node.value:
         if isinstance(key, ScalarNode) and key.value == "languages" and isinstance(value, SequenceNode):
-            langs = [v.value for v in value.value if isinstance(v, ScalarNode) and LANG_RE.match(v.value or "")]
+            langs = [v.value for v in value.value if isinstance(v, ScalarNode) and LANG_RE.fullmatch(v.value or "")]
             if len(langs) != len(value.value):
                 return None  # reported where it is; the other texts are read with the default languages
             return langs or None
@@ -964,6 +1015,8 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
                 seen[key] = item.pos
 
     prog = model.programme
+    if not prog.languages:
+        return  # reported where 'languages' is; every other check needs at least one language
     for i, lang in enumerate(prog.languages):
         if lang in prog.languages[:i]:
             reader.problem(reader.at(prog, "languages", i), f"the language {lang!r} is listed twice in 'languages'",
@@ -1010,6 +1063,9 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
         "programme": prog.title.values, "coordinator": {l: prog.coordinator.name for l in prog.languages},
         "coordinator_email": {l: prog.coordinator.email for l in prog.languages}, "duration": prog.duration.values,
     }
+    # The values as they are printed ({{ is one brace), taken before those
+    # texts are filled in themselves.
+    placeholders = {name: {l: safety.fill(v, {}) for l, v in values.items()} for name, values in placeholders.items()}
     # The texts of a refused file are checked too, so that one run of
     # `check` reports their mistakes along with the file's structural ones.
     texts = [*_walk_texts(model, reader.at), *(pair for t in orphans for pair in _walk_texts(t))]
@@ -1121,8 +1177,24 @@ def _markdown_links(text: str):
     style: "plain" for `[words](kind:id)`, the only form every writer turns
     into a link; "titled", "angle" or "definition" for the other ways
     Markdown writes a link; "capitals" or "unknown" for a misspelt kind;
-    "relative" for a path or a bare #anchor."""
+    "relative" for a path or a bare #anchor; "image" for an image (its `!`);
+    "scheme" for any other kind of address (javascript:, data:, tel:…),
+    "web" for an http(s): or mailto: address that is not a whole one."""
+    # Code spans and fenced blocks hold text, never links (every writer prints them as typed).
+    code = markdown.code_ranges(text)
+    for found in _links_outside_code(text):
+        if not markdown.in_code(code, found[0]):
+            yield found
+
+
+def _links_outside_code(text: str):
+    image_ends = set()
+    for image in safety.images(text):
+        image_ends.add(image.end(1) - 1)  # its "](…)" is not a link of its own
+        yield image.start(), image.group(), "image"
     for match in ANY_LINK_RE.finditer(text):
+        if match.start() in image_ends:
+            continue
         group = 1 if match.group(1) is not None else 3
         raw, offset = match.group(group), match.start(group)
         target = raw[1:-1].strip() if raw.startswith("<") else raw
@@ -1132,7 +1204,17 @@ def _markdown_links(text: str):
             # it (the site's pages and the PDFs are not laid out like sources).
             yield offset, target, "relative"
             continue
-        if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        if not target:
+            continue
+        if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) or scheme.lower() not in REF_KINDS:
+            # Only http:, https: and mailto: addresses besides Dyade's own links.
+            known = safety.link_scheme(target)
+            if known in LINK_SCHEMES:
+                if safety.web_target_problem(target):
+                    yield offset, target, "web"
+            elif known is not None:
+                close = difflib.get_close_matches(scheme.lower(), REF_KINDS + LINK_SCHEMES, n=1, cutoff=0.7)
+                yield offset, target, "unknown" if close and known == scheme.lower() else "scheme"
             continue
         if scheme.lower() in REF_KINDS:
             if scheme not in REF_KINDS:
@@ -1146,8 +1228,6 @@ def _markdown_links(text: str):
             else:
                 style = "plain"
             yield offset, target, style
-        elif scheme.lower() not in LINK_SCHEMES and difflib.get_close_matches(scheme.lower(), REF_KINDS + LINK_SCHEMES, n=1, cutoff=0.7):
-            yield offset, target, "unknown"
 
 
 def _check_link_form(target: str, pos: m.Pos, style: str, reader: _Reader) -> None:
@@ -1160,7 +1240,21 @@ def _check_link_form(target: str, pos: m.Pos, style: str, reader: _Reader) -> No
         close = difflib.get_close_matches(scheme.lower(), REF_KINDS + LINK_SCHEMES, n=1, cutoff=0.7)[0]
         reader.problem(pos, f"link target {target!r} starts with {scheme + ':'!r}, which is not a kind of link",
                        f"did you mean {close + ':'!r}? Links start with one of: " + ", ".join(k + ":" for k in REF_KINDS)
-                       + ", https:, mailto:")
+                       + ", https:, http:, mailto:")
+    elif style == "scheme":
+        shown = (safety.link_scheme(target) or scheme) + ":"
+        reader.problem(pos, f"the link {_show(target)} is a {shown!r} address, which Dyade does not publish"
+                       if shown != ":" else f"the link {_show(target)} is not an address Dyade can publish",
+                       "link to a web page with its full address (https://… or http://…), to an e-mail address "
+                       "with mailto:…, or to an item as chapter:ID, form:ID, annex:ID, workshop:ID or glossary:ID")
+    elif style == "web":
+        reader.problem(pos, f"the link {_show(target)} {safety.web_target_problem(target)}",
+                       "write the whole address, e.g. https://example.org/page or mailto:name@example.org, "
+                       "without spaces, quotes or angle brackets")
+    elif style == "image":
+        reader.problem(pos, f"texts cannot hold images ({_show(target)})",
+                       "remove it: the one image Dyade publishes is the logo (content/programme.yml); "
+                       "to point to a picture, link to it with [words](https://…)")
     elif style == "relative":
         if target.startswith("#"):
             reader.problem(pos, f"the link {target!r} points to a part of a page by its anchor, which Dyade "
@@ -1189,34 +1283,40 @@ def _offset_pos(pos: m.Pos, text: str, offset: int) -> m.Pos:
 
 
 def _fill_placeholders(text, placeholders, reader: _Reader) -> None:
+    """Check every brace of the texts (dyade.safety.placeholder_tokens), then
+    put the programme's values in place of the placeholders."""
     if text is None:
         return
+    shown = ", ".join("{%s}" % p for p in PLACEHOLDERS)
     for lang, value in list(text.values.items()):
+        pos = text.value_pos.get(lang) or text.pos
+        loose = set()
         for match in LOOSE_PLACEHOLDER_RE.finditer(value):
             name = match.group(1)
             meant = name.lower() if name.lower() in PLACEHOLDERS else None
             if match.group(0) != "{%s}" % name.lower() and meant:
-                reader.problem(_offset_pos(text.value_pos.get(lang) or text.pos, value, match.start()),
+                loose.add(match.start())
+                reader.problem(_offset_pos(pos, value, match.start()),
                                f"{match.group(0)} is not a placeholder, so it would be printed as it is",
                                f"write {{{meant}}}, in lower case and without spaces")
-
-        def sub(match):
-            name = match.group(1)
-            if name in placeholders:
-                return placeholders[name][lang]
-            pos = text.value_pos.get(lang) or text.pos
-            reader.problem(_offset_pos(pos, value, match.start()), f"unknown placeholder {{{name}}}",
-                           "use one of " + ", ".join("{%s}" % p for p in PLACEHOLDERS) + _suggest(name, PLACEHOLDERS))
-            return match.group(0)
-        text.values[lang] = PLACEHOLDER_RE.sub(sub, value)
+        for start, _, kind, written in safety.placeholder_tokens(value):
+            if kind == "name" and written not in placeholders:
+                reader.problem(_offset_pos(pos, value, start), f"unknown placeholder {{{written}}}",
+                               "use one of " + shown + _suggest(written, PLACEHOLDERS))
+            elif kind == "malformed" and start not in loose:
+                reader.problem(_offset_pos(pos, value, start),
+                               f"{written.strip()!r} is not a placeholder: a brace starts one of {shown}, "
+                               "with nothing else between the braces",
+                               "write the placeholder exactly so, or write a brace that is meant as such twice ({{ or }})")
+        text.values[lang] = safety.fill(value, {name: values[lang] for name, values in placeholders.items()})
 
 
 def _check_ref(model: m.Model, ref: str, pos: m.Pos, reader: _Reader) -> None:
-    match = REF_RE.match(ref)
+    match = REF_RE.fullmatch(ref)
     if not match:
         reader.problem(pos, f"link target {ref!r} is not a valid reference",
                        "ids are lower-case letters, digits and hyphens: write it in lower case"
-                       if REF_RE.match(ref.lower()) else "write kind:id, e.g. form:learning-plan")
+                       if REF_RE.fullmatch(ref.lower()) else "write kind:id, e.g. form:learning-plan")
         return
     kind, ident, anchor = match.groups()
     if kind in ("flashcards", "home"):

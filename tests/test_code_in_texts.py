@@ -56,4 +56,4 @@ def test_a_real_link_to_nothing_is_still_refused(tmp_path):
                     encoding="utf-8")
     result = run_dyade(root, "check")
     assert result.returncode == 1
-    assert "form:nothing" in result.stderr and "nowhere" not in result.stderr
+    assert "link to form 'nothing', which does not exist" in result.stderr and "nowhere" not in result.stderr

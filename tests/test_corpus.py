@@ -222,3 +222,63 @@ def test_logo_too_large_a_file(tiny):
     assert_problems(check(tiny), [{"at": "content/programme.yml:11:9",
                                    "what": "is too large for a logo (6.0 MB; the limit is 5 MB)",
                                    "how": "save a smaller version"}])
+
+
+def use_logo(root: Path, name: str) -> None:
+    prog = root / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("content/assets/logo.png", f"content/assets/{name}"),
+                    encoding="utf-8")
+
+
+def test_logo_that_is_a_pipe_is_not_opened(tiny):
+    os.mkfifo(tiny / "content" / "assets" / "pipe.png")
+    use_logo(tiny, "pipe.png")
+    assert_problems(check(tiny), [{"at": "content/programme.yml:11:9",
+                                   "what": "'logo' 'content/assets/pipe.png' is not an ordinary file (a pipe",
+                                   "how": "give the path of an image file"}])
+
+
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+
+
+@pytest.mark.parametrize("body, what", [
+    ('<script>alert(1)</script>', "holds a script or embedded content"),
+    ('<foreignObject><div>x</div></foreignObject>', "holds a script or embedded content"),
+    ('<rect width="10" height="10" onclick="alert(1)"/>', "holds an event handler"),
+    ('<image href="https://evil.example/track.png"/>', "refers to another file or address"),
+    ('<use xlink:href="other.svg#a"/>', "refers to another file or address"),
+    ('<rect style="fill: url(https://evil.example/x)"/>', "refers to another file or address"),
+], ids=["script", "foreign-object", "event-handler", "external-image", "external-use", "css-url"])
+def test_svg_logo_that_could_act_is_refused(tiny, body, what):
+    (tiny / "content" / "assets" / "logo.svg").write_text(f"{SVG_OPEN}{body}</svg>\n", encoding="utf-8")
+    use_logo(tiny, "logo.svg")
+    assert_problems(check(tiny), [{"at": "content/programme.yml:11:9",
+                                   "what": f"'logo' 'content/assets/logo.svg' is an SVG image that {what}",
+                                   "how": "export the logo again as a plain drawing"}])
+
+
+def test_svg_logo_with_entities_is_refused(tiny):
+    (tiny / "content" / "assets" / "logo.svg").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+        f"{SVG_OPEN}<text>&e;</text></svg>\n", encoding="utf-8")
+    use_logo(tiny, "logo.svg")
+    assert_problems(check(tiny), [{"at": "content/programme.yml:11:9", "what": "declares a DTD or entities",
+                                   "how": "export the logo again"}])
+
+
+def test_plain_svg_logo_is_accepted(tiny):
+    (tiny / "content" / "assets" / "logo.svg").write_text(
+        f'{SVG_OPEN}<defs><linearGradient id="g"/></defs><rect fill="url(#g)" width="10" height="10"/>'
+        '<use href="#g"/></svg>\n', encoding="utf-8")
+    use_logo(tiny, "logo.svg")
+    result = check(tiny)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_source_names_that_differ_only_by_capitals(tiny):
+    (tiny / "forms" / "1-Intake.yml").write_text(
+        (tiny / "forms" / "1-intake.yml").read_text(encoding="utf-8").replace("id: intake", "id: intake-2")
+        .replace("number: 1", "number: 2"), encoding="utf-8")
+    assert_problems(check(tiny), [{"at": "forms/1-intake.yml:1:1",
+                                   "what": "this file's name differs from 1-Intake.yml only by capitals",
+                                   "how": "rename one of them"}])

@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Callable
 
 import jinja2
+from markupsafe import Markup
 
 from .. import layout
 from .. import model as m
+from .. import safety
 from ..errors import BuildError
 from ..tasks import Context, Task, digest, tree_digest
 from .base import Writer
@@ -138,20 +140,40 @@ def check_field_templates(env: jinja2.Environment, templates: Path) -> None:
         raise BuildError(f"{exc} — add a macro for it, or copy the file again from Dyade's templates/site/")
 
 
+@jinja2.pass_context
+def _escape_for_page(context, value):
+    """Every `{{ value }}` of every template is escaped for where it lands:
+    in a Markdown page (`*.md.j2`) as Markdown text (`escape_inline`: no
+    markup, no HTML); in an HTML template (`*.html.j2`) autoescape then
+    escapes it as HTML.  A value marked `Markup` is written as it is: each
+    place that makes one says why."""
+    if isinstance(value, Markup) or (context.name or "").endswith(".html.j2"):
+        return value
+    return Markup(md.escape_inline(str(value)))
+
+
+def _same_kind(function):
+    """A filter that keeps a raw (`Markup`) value raw, and a text a text."""
+    def apply(value, *args):
+        out = function(str(value), *args)
+        return Markup(out) if isinstance(value, Markup) else out
+    return apply
+
+
 def jinja_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False,
-                                            default=False),
+        autoescape=True, finalize=_escape_for_page,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["mdesc"] = md.escape_inline
-    env.filters["indent4"] = md.indent
-    env.filters["one_line"] = md.one_line
+    env.filters["mdesc"] = lambda text: Markup(md.escape_inline(str(text)))  # escaped here, once
+    env.filters["indent4"] = _same_kind(md.indent)
+    env.filters["one_line"] = _same_kind(md.one_line)
     env.filters["quotes"] = md.curly_quotes
-    env.filters["anchor"] = lambda ident: "{#" + ident + "}"  # attr_list: an explicit heading id
+    # Raw: attr_list's explicit heading id, around an id the reader checked (letters, digits, hyphens).
+    env.filters["anchor"] = lambda ident: Markup("{#" + safety.IDENT.fullmatch(ident).group() + "}")
     # An HTML number attribute: "2.5", never "2,5" (whatever the page's language).
     env.filters["number"] = lambda value: str(int(value)) if float(value).is_integer() else repr(float(value))
-    env.filters["compact"] = lambda html: "\n".join(line for line in str(html).splitlines() if line.strip())
+    env.filters["compact"] = _same_kind(lambda html: "\n".join(line for line in html.splitlines() if line.strip()))
     return env
 
 
@@ -178,19 +200,22 @@ class Page:
         hint = self.model.number_range(f, self.lang)
         return md.typography(hint, self.lang) if hint else None
 
-    def md(self, text: m.Markdown, top: int = 3) -> str:
-        return md.markdown(text[self.lang], self.lang, self.path, top)
+    def md(self, text: m.Markdown, top: int = 3) -> Markup:
+        # Raw: the author's Markdown is meant as Markdown; md.markdown makes
+        # it inert (no HTML, no link but http(s):, mailto: and Dyade's own).
+        return Markup(md.markdown(text[self.lang], self.lang, self.path, top))
 
     def label(self, key: str) -> str:
         """"Who fills it in:" with the language's spacing before the colon."""
         return md.typography(self.model.ui(key, self.lang) + self.model.ui("site_colon", self.lang), self.lang)
 
     # links
-    def link(self, target: str) -> str:
+    def link(self, target: str) -> Markup:
         """A page path (`forms/x.md`) or a reference (`form:x`) → relative link."""
+        # Raw: a link target, made of page paths and ids the reader checked.
         if ":" in target.split("#")[0]:
-            return md.ref_link(target, self.path)
-        return md.relative(target, self.path)
+            return Markup(md.ref_link(target, self.path))
+        return Markup(md.relative(target, self.path))
 
     def ref_title(self, ref: str) -> str:
         return md.typography(md.ref_title(self.model, ref, self.lang), self.lang)
@@ -206,8 +231,9 @@ class Page:
     def download(self, path: str) -> Download | None:
         return self.available.get(path)
 
-    def download_link(self, output: Download) -> str:
-        return md.relative(md.download_path(output.path), self.path)
+    def download_link(self, output: Download) -> Markup:
+        # Raw: a link target, made of the layout's folders and checked ids.
+        return Markup(md.relative(md.download_path(output.path), self.path))
 
     def form_docx(self, form: m.Form) -> str:
         return layout.form_docx(form)
@@ -221,7 +247,8 @@ class Page:
             if output:
                 kind = ".md-button .md-button--primary" if not links else ".md-button"
                 links.append(f"[{md.escape_inline(label)}]({self.download_link(output)}){{ {kind} download }}")
-        return " ".join(links) + "\n{: .dyade-buttons }" if links else ""
+        # Raw: Markdown links whose words are escaped above.
+        return Markup(" ".join(links) + "\n{: .dyade-buttons }" if links else "")
 
     def download_groups(self) -> list[tuple[str, list[Download]]]:
         """The existing downloads under their headings, in layout order."""
@@ -452,7 +479,10 @@ def _write_config(model: m.Model, lang: str, work: Path, docs: Path, site_dir: P
         },
     }
     if prog.site_url:
-        config["site_url"] = prog.site_url.rstrip("/") + f"/{lang}/"
+        # The theme writes it into every page unescaped (links, inline
+        # script): the reader's grammar refuses quotes and brackets, and
+        # whatever could end an attribute or a string is percent-encoded too.
+        config["site_url"] = safety.url_for_html(prog.site_url.rstrip("/") + f"/{lang}/")
     path = work / "mkdocs.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     # JSON is YAML: the file can be built by hand with `mkdocs build -f`.

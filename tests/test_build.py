@@ -56,7 +56,7 @@ def test_failed_writer_leaves_previous_outputs_untouched(tiny, monkeypatch):
     before = snapshot(tiny)
     assert before, "the first build should have produced files"
 
-    def broken(model, form, lang, stamp):
+    def broken(model, form, lang, stamp, trees=None):
         raise BuildError("the disk is full")
 
     # The workers are forked from this process, so they see the broken writer.
@@ -90,7 +90,7 @@ def test_a_fault_in_dyade_is_one_plain_line_with_the_details_kept(tiny, monkeypa
     assert run_dyade(tiny, "--quiet").returncode == 0
     before = snapshot(tiny)
 
-    def buggy(model, form, lang, stamp):
+    def buggy(model, form, lang, stamp, trees=None):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(docx, "render", buggy)

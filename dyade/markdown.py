@@ -190,15 +190,20 @@ def in_code(ranges: list[tuple[int, int]], offset: int) -> bool:
 # -- the cache --------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=None)
-def _salt() -> str:
-    """pandoc's version and Dyade's code: either changed, texts are parsed again."""
-    import pypandoc
-
+def code_digest() -> str:
+    """Digest of Dyade's own code, for the caches of what it converts."""
     package = Path(__file__).resolve().parent
-    h = hashlib.sha256(pypandoc.get_pandoc_version().encode("utf-8") + b"\0" + FORMAT.encode("utf-8"))
+    h = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _salt() -> str:
+    """pandoc's version and Dyade's code: either changed, texts are parsed again."""
+    import pypandoc
+    return f"{pypandoc.get_pandoc_version()}\0{FORMAT}\0{code_digest()}"
 
 
 class _Cache:

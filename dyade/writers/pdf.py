@@ -142,17 +142,6 @@ class MarkdownBatch:
         return {f"m{i}": found[i] for i in indices}
 
 
-@functools.lru_cache(maxsize=None)
-def _code_digest() -> str:
-    """Digest of Dyade's own code: the conversion uses more than this
-    module (the typography rules, for one)."""
-    package = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
 class _Cache:
     """Markdown → typst conversions from earlier builds, in
     `.dyade/cache/pdf-markdown.json`.  Entries are keyed by the text, its
@@ -168,7 +157,7 @@ class _Cache:
             return
         try:
             import pypandoc
-            self.salt = f"{pypandoc.get_pandoc_version()}\0{_code_digest()}"
+            self.salt = f"{pypandoc.get_pandoc_version()}\0{markdown.code_digest()}"
         except (OSError, RuntimeError):
             self.path = None
             return

@@ -10,6 +10,7 @@ Tags: the field id; `<field-id>.<item-value>` for a checklist item;
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Optional
 
@@ -94,3 +95,20 @@ def empty_result(form) -> dict:
         else:
             result[f.id] = empty_value(kind_of(f))
     return result
+
+
+# Custom document properties of a form file: which form, language and version.
+FORM_PROPERTY, LANGUAGE_PROPERTY, VERSION_PROPERTY = "dyade-form", "dyade-language", "dyade-form-version"
+
+
+def form_version(form) -> str:
+    """A short fingerprint of what a returned copy of `form` can hold: its
+    controls' tags and kinds, and the values of its choices.  Labels and
+    wording are left out on purpose: rewording a question does not make
+    older copies a different version; adding, removing or retyping a field,
+    or changing a choice's values, does."""
+    parts = []
+    for c in controls(form):
+        values = ",".join(choices(c.field)) if c.kind in (CHOICE, RATING) else ""
+        parts.append(f"{c.tag}:{c.kind}:{values}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:8]

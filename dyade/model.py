@@ -324,6 +324,9 @@ class Form:
     who: Text = field(metadata=doc("Who fills it in, per language."))
     when: Text = field(metadata=doc("When it is filled in, per language."))
     fields: list[FormItem] = field(metadata=doc("Fields, headings and instructions, in order.", min_items=1))
+    identifies: list[Ident] = field(default_factory=list, metadata=doc(
+        "Ids of the fields that name the person or pair a returned copy belongs to (text or signature fields), "
+        "the person it is filed under first; `dyade collect` groups returns by them."))
     pos: Optional[Pos] = None
 
     def input_fields(self) -> list:

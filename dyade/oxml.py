@@ -269,3 +269,24 @@ def set_document_protection(settings, on: bool) -> None:
         anchor.addnext(prot)
     else:
         settings.insert(0, prot)
+
+
+# -- custom document properties (docProps/custom.xml) ---------------------------
+
+CUSTOM_PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# The format id every custom property carries (fixed by the OOXML standard).
+CUSTOM_PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def custom_properties_xml(properties: dict[str, str]) -> bytes:
+    """docProps/custom.xml holding `properties` as text properties; Word
+    and LibreOffice show them under File > Properties > Custom and keep them
+    when they save."""
+    from xml.sax.saxutils import escape, quoteattr
+    items = "".join(
+        f'<property fmtid="{CUSTOM_PROPERTY_FMTID}" pid="{pid}" name={quoteattr(name)}>'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(properties.items(), start=2))  # pid 0 and 1 are reserved
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{CUSTOM_PROPERTIES_NS}" xmlns:vt="{VT_NS}">{items}</Properties>').encode("utf-8")

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import io
 import os
 import re
@@ -52,6 +53,7 @@ from typing import Optional, Union
 from lxml import etree
 
 from . import controls as ctl
+from . import dates
 from . import model as m
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -59,6 +61,7 @@ W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 DC = "{http://purl.org/dc/elements/1.1/}"
+CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 
 MAX_FILE_BYTES = 50_000_000      # the zip itself
 MAX_MEMBERS = 1_000              # a Word file has a few dozen parts
@@ -104,6 +107,17 @@ class FoundControl:
     node: object = field(default=None, repr=False, compare=False)  # its w:sdt element
 
 
+@dataclass
+class Returned:
+    """What one returned file holds, as `dyade collect` needs it."""
+    form: Optional[m.Form]             # the programme's form it was made from (None: read from tags alone)
+    form_id: Optional[str]             # as the file records it
+    lang: Optional[str]                # the file's language, one of the programme's when known
+    version: Optional[str]             # the version of the field list the file was made from
+    answers: dict                      # {field id: value}, as read_form gives them
+    problems: list[str] = field(default_factory=list)  # answers that need a person's eye, one sentence each
+
+
 def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None, *,
               model: Optional[m.Model] = None) -> dict:
     """{field id: value} from the filled DOCX at `path` (see the module help).
@@ -112,6 +126,13 @@ def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None,
     (the form is then recognised from the file).  It is needed only when an
     editor dropped the controls' tags.
     """
+    return read_return(path, form, model=model).answers
+
+
+def read_return(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None, *,
+                model: Optional[m.Model] = None) -> Returned:
+    """The form, language, version, answers and problems of the filled DOCX
+    at `path`; `form` and `model` as for read_form."""
     if isinstance(form, m.Model):
         model, form = form, None
     if form is not None and not isinstance(form, m.Form) and not hasattr(form, "input_fields"):
@@ -128,11 +149,17 @@ def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None,
             form = _identify(model, parts, found)
         elif form is not None:
             _check_same_form(form, parts, found, Path(path).name)
+        props = _file_properties(parts)
+        lang = _file_language(parts, props, model)
         placeholders = _known_placeholders(form, model)
         placeholders |= {c.text.strip() for c in found if c.placeholder and c.text.strip()}
+        reading = _Reading(placeholders, _months(model), lang)
+        form_id = props.get(ctl.FORM_PROPERTY) or _identifier(parts) or getattr(form, "id", None)
+        version = props.get(ctl.VERSION_PROPERTY)
         if form is None:
-            return _from_tags(found, placeholders, model)
-        return _with_form(form, found, placeholders, model)
+            return Returned(None, form_id, lang, version, _from_tags(found, reading, model))
+        answers, problems = _with_form(form, found, reading, version)
+        return Returned(form, form_id, lang, version, answers, problems)
     except UnreadableForm:
         raise
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, etree.LxmlError, ValueError, KeyError,
@@ -227,8 +254,9 @@ def _open(path: Path) -> dict:
         if doc_name not in members:
             raise UnreadableForm(f"{name} is a zip file but not a Word document (no {doc_name})")
         parts = {"document": _parse(zf, doc_name, name)}
-        if "docProps/core.xml" in members:
-            parts["core"] = _parse(zf, "docProps/core.xml", name)
+        for part, member in (("core", "docProps/core.xml"), ("custom", "docProps/custom.xml")):
+            if member in members:
+                parts[part] = _parse(zf, member, name)
         return parts
 
 
@@ -336,11 +364,18 @@ def _text(content) -> str:
     pieces: list[str] = []
 
     def walk(node):
+        previous = None
         for child in node:
-            tag = child.tag
+            tag, after = child.tag, previous
+            previous = tag
             if tag in (f"{W}pPr", f"{W}rPr", f"{W}sdtPr", f"{W}del", f"{W}moveFrom"):
                 continue
             if tag == f"{W}t":
+                if after == f"{W}t":
+                    # LibreOffice writes each line of a multi-line answer as
+                    # its own w:t in one run, with no w:br between; Word
+                    # never puts two w:t side by side.
+                    pieces.append("\n")
                 pieces.append(child.text or "")
             elif tag in (f"{W}br", f"{W}cr"):
                 pieces.append("\n")
@@ -370,7 +405,15 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _as_date(c: FoundControl, placeholders, months: dict[str, int]):
+@dataclass(frozen=True)
+class _Reading:
+    """What reading one file's values needs besides the controls."""
+    placeholders: frozenset[str]
+    months: dict[str, int]
+    lang: Optional[str]
+
+
+def _as_date(c: FoundControl, reading: _Reading):
     if c.full_date and not c.placeholder:
         match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", c.full_date)
         if match:
@@ -378,29 +421,18 @@ def _as_date(c: FoundControl, placeholders, months: dict[str, int]):
                 return dt.date(*map(int, match.groups())).isoformat()
             except ValueError:
                 pass
-    if _is_empty(c, placeholders):
+    if _is_empty(c, reading.placeholders):
         return None
-    return parse_date(c.text, months) or c.text.strip()
+    typed = dates.parse_typed_date(c.text, reading.months, reading.lang)
+    return typed.isoformat() if isinstance(typed, dt.date) else Flagged(_norm(c.text), str(typed))
 
 
-def parse_date(text: str, months: dict[str, int]) -> Optional[str]:
-    """ISO date from "2026-09-15", "15 septembre 2026", "1er mars 2027", "September 15, 2026"."""
-    words = _norm(text).lower().replace(",", " ").replace(".", " ").split()
-    if words[:1] == ["1er"]:
-        words[0] = "1"
-    try:
-        if len(words) == 1:
-            match = re.match(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$", words[0])
-            return dt.date(*map(int, match.groups())).isoformat() if match else None
-        if len(words) == 3:
-            day, month, year = words
-            if month not in months:           # "September 15 2026"
-                month, day = day, month
-            if month in months and day.isdigit() and year.isdigit():
-                return dt.date(int(year), months[month], int(day)).isoformat()
-    except ValueError:
-        return None
-    return None
+def parse_date(text: str, months: dict[str, int], lang: Optional[str] = None) -> Optional[str]:
+    """ISO date from "2026-09-15", "15 septembre 2026", "1er mars 2027",
+    "September 15, 2026", "3 de mayo de 2027"; None when it is no date
+    (see dyade.dates for the reason)."""
+    typed = dates.parse_typed_date(text, months, lang)
+    return typed.isoformat() if isinstance(typed, dt.date) else None
 
 
 def _dropdown_value(c: FoundControl, placeholders, labels: dict[str, str] | None = None):
@@ -437,45 +469,104 @@ def _rating(value):
 
 # -- with the form: match by tag, else by order, type and title --------------------
 
-def _with_form(form, found: list[FoundControl], placeholders: set[str], model) -> dict:
+def _with_form(form, found: list[FoundControl], reading: _Reading, version: Optional[str]) -> tuple[dict, list[str]]:
+    """The answers of `found` read against `form`, and what needs a look:
+    a field twice, a field the form does not have, an answer that is not
+    what its field asks for.  No answer is dropped without a word."""
     plan = ctl.controls(form)
     index = {c.tag: i for i, c in enumerate(plan)}
     assigned: dict[int, FoundControl] = {}
+    twice: list[tuple[int, FoundControl]] = []
+    foreign: list[FoundControl] = []
     cursor = 0
     for c in found:
         if c.tag and c.tag in index:
             i = index[c.tag]
         elif c.tag:
-            continue  # a control someone added; not part of the form
+            foreign.append(c)  # a control someone added, or one an older version of the form had
+            continue
         else:
             i = _next_match(plan, c, cursor, assigned)
             if i is None:
+                foreign.append(c)
                 continue
         if i not in assigned:
             assigned[i] = c
+        else:
+            twice.append((i, c))
         cursor = max(cursor, i + 1)
-    months = _months(model)
     result = ctl.empty_result(form)
     for i, control in enumerate(plan):
         c = assigned.get(i)
         if c is None:
             continue
-        value = _value(control, c, placeholders, months)
+        value = _value(control, c, reading)
         if control.parent is not None and isinstance(control.parent, m.ChecklistField):
             result[control.key][control.item] = value
         elif control.parent is not None and isinstance(control.parent, m.TableField):
             result[control.key][control.row - 1][control.item] = value
         else:
             result[control.key] = value
+    tables_read = set()
     for f in form.input_fields():
         if isinstance(f, m.TableField):
-            rows = _table_rows(f, plan, assigned, placeholders, months)
+            rows = _table_rows(f, plan, assigned, reading)
             if rows is not None:
                 result[f.id] = rows
-    return result
+                tables_read.add(f.id)
+    problems = []
+    for i, c in twice:
+        control = plan[i]
+        if isinstance(control.parent, m.TableField) and control.parent.id in tables_read:
+            continue  # a row the participant copied: read by its place in the table
+        kept, other = _value(control, assigned[i], reading), _value(control, c, reading)
+        if other != kept and other != ctl.empty_value(control.kind):
+            problems.append(f"the field {control.tag!r} is in the file twice; the first copy was read "
+                            f"({_shown(kept)}) and the other was not ({_shown(other)}): ask which answer is meant")
+    for c in foreign:
+        value = _free_value(c, reading)
+        older = f" (this file is version {version} of the form)" if version and version != ctl.form_version(form) else ""
+        what = f"the field {c.tag!r}" if c.tag else f"an untitled {c.word_type} field"
+        problems.append(f"{what} is not in the form {form.id!r}{older}, so its answer was not collected: "
+                        f"{_shown(value)}")
+    problems.extend(_flagged(form, result))
+    return result, problems
 
 
-def _table_rows(table, plan, assigned, placeholders, months) -> Optional[list[dict]]:
+def _shown(value) -> str:
+    if value in ("", None):
+        return "empty"
+    if value is True or value is False:
+        return "ticked" if value else "not ticked"
+    text = " / ".join(str(value).splitlines())
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+def _flagged(form, result: dict) -> list[str]:
+    """One sentence per answer that is not what its field asks for."""
+    out = []
+
+    def label(f):
+        text = getattr(f, "label", None)
+        return f" ({next(iter(text.values.values()))})" if text is not None and text.values else ""
+
+    for f in form.input_fields():
+        if isinstance(f, m.TableField):
+            for n, row in enumerate(result.get(f.id) or [], start=1):
+                for col in f.columns:
+                    value = row.get(col.id)
+                    if isinstance(value, Flagged):
+                        out.append(f"{f.id}, row {n}, {col.id}{label(col)}: {value.problem}")
+        elif isinstance(f, m.SignatureField):
+            value = result.get(f"{f.id}-date")
+            if isinstance(value, Flagged):
+                out.append(f"{f.id}-date{label(f)}: {value.problem}")
+        elif isinstance(result.get(f.id), Flagged):
+            out.append(f"{f.id}{label(f)}: {result[f.id].problem}")
+    return out
+
+
+def _table_rows(table, plan, assigned, reading: _Reading) -> Optional[list[dict]]:
     """The rows of `table` as the participant left them, read cell by cell
     from the file's table: rows they added (a copied row, or plain cells
     typed into) count too.  Blank rows beyond the form's own are dropped; at
@@ -498,7 +589,7 @@ def _table_rows(table, plan, assigned, placeholders, months) -> Optional[list[di
         row = {}
         for control, tc, sdts in zip(columns, cells, inside):
             c = _read_sdt(sdts[0]) if sdts else FoundControl(None, None, "text", _text(tc), False)
-            row[control.item] = _value(control, c, placeholders, months)
+            row[control.item] = _value(control, c, reading)
         rows.append(row)
     blank = {c.item: ctl.empty_value(c.kind) for c in columns}
     while len(rows) > table.rows and rows[-1] == blank:
@@ -536,29 +627,37 @@ def _aliases(control: ctl.Control) -> set[str]:
     return labels
 
 
-def _value(control: ctl.Control, c: FoundControl, placeholders: set[str], months):
-    return VALUE_READERS[control.kind](control, c, placeholders, months)
+def _value(control: ctl.Control, c: FoundControl, reading: _Reading):
+    return VALUE_READERS[control.kind](control, c, reading)
 
 
-def _checkbox_answer(control, c: FoundControl, placeholders, months) -> bool:
+def _checkbox_answer(control, c: FoundControl, reading: _Reading) -> bool:
     return bool(c.checked) if c.word_type == "checkbox" else c.text.strip() in CHECKED_GLYPHS
 
 
-def _date_answer(control, c: FoundControl, placeholders, months):
-    return _as_date(c, placeholders, months)
+def _date_answer(control, c: FoundControl, reading: _Reading):
+    return _as_date(c, reading)
 
 
-def _choice_answer(control, c: FoundControl, placeholders, months):
+def _choice_answer(control, c: FoundControl, reading: _Reading):
     labels = {v: o.value for o in control.field.options for v in o.label.values.values()}
-    return _dropdown_value(c, placeholders, labels)
+    value = _dropdown_value(c, reading.placeholders, labels)
+    if value is None or value in labels.values():
+        return value
+    return Flagged(_norm(c.text), f"{_norm(c.text)!r} is not one of the choices offered "
+                                  f"({', '.join(o.value for o in control.field.options)})")
 
 
-def _rating_answer(control, c: FoundControl, placeholders, months):
-    return _rating(_dropdown_value(c, placeholders, {}))
+def _rating_answer(control, c: FoundControl, reading: _Reading):
+    value = _dropdown_value(c, reading.placeholders, {})
+    point = _rating(value)
+    if value is None or (point is not None and 1 <= point <= control.field.scale):
+        return point
+    return Flagged(_norm(c.text), f"{_norm(c.text)!r} is not a point of the scale (1 to {control.field.scale})")
 
 
-def _number_answer(control, c: FoundControl, placeholders, months):
-    if _is_empty(c, placeholders):
+def _number_answer(control, c: FoundControl, reading: _Reading):
+    if _is_empty(c, reading.placeholders):
         return None
     return parse_number(c.text, control.field)
 
@@ -587,8 +686,8 @@ def _plain_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _text_answer(control, c: FoundControl, placeholders, months) -> str:
-    return "" if _is_empty(c, placeholders) else c.text.strip()
+def _text_answer(control, c: FoundControl, reading: _Reading) -> str:
+    return "" if _is_empty(c, reading.placeholders) else c.text.strip()
 
 
 # How the answer of each kind of control is read (see the `answer` of each
@@ -606,21 +705,20 @@ VALUE_READERS = m.require_kinds({
 
 # -- without the form: rebuild from tags ---------------------------------------------
 
-def _from_tags(found: list[FoundControl], placeholders: set[str], model) -> dict:
+def _from_tags(found: list[FoundControl], reading: _Reading, model) -> dict:
     missing = [c for c in found if not c.tag]
     if missing:
         raise UnreadableForm(
             f"{len(missing)} of the {len(found)} fields of this file have lost their tags (the file was probably "
             "saved by another word processor); pass the form, or the model, to read it by field order: "
             "read_form(path, form)")
-    months = _months(model)
     # A number control is a plain text control: without the form, only its
     # placeholder tells it from a text, so an empty one reads as None.
     number_placeholders = {_norm(v) for key in ("placeholder_number", "placeholder_short_number")
                            for v in _strings(model).get(key, {}).values()}
     result: dict = {}
     for c in found:
-        value = _free_value(c, placeholders, months)
+        value = _free_value(c, reading)
         if c.word_type == "text" and value == "" and _norm(c.text) in number_placeholders:
             value = None
         table = re.match(r"^(.+)\.(\d+)\.([^.]+)$", c.tag)
@@ -641,11 +739,12 @@ def _from_tags(found: list[FoundControl], placeholders: set[str], model) -> dict
     return result
 
 
-def _free_value(c: FoundControl, placeholders, months):
+def _free_value(c: FoundControl, reading: _Reading):
+    placeholders = reading.placeholders
     if c.word_type == "checkbox":
         return bool(c.checked)
     if c.word_type == "date":
-        return _as_date(c, placeholders, months)
+        return _as_date(c, reading)
     if c.word_type == "dropdown":
         value = _dropdown_value(c, placeholders)
         values = [v for _, v in c.items]
@@ -660,12 +759,11 @@ def _free_value(c: FoundControl, placeholders, months):
 def _identify(model: m.Model, parts: dict, found: list[FoundControl]):
     """Which of the model's forms this file is: by identifier, tags, then title."""
     core = parts.get("core")
-    if core is not None:
-        ident = (core.findtext(f"{DC}identifier") or "").strip()
-        if ident.startswith("dyade:form:"):
-            form = model.find("form", ident[len("dyade:form:"):])
-            if form is not None:
-                return form
+    ident = _file_properties(parts).get(ctl.FORM_PROPERTY) or _identifier(parts)
+    if ident:
+        form = model.find("form", ident)
+        if form is not None:
+            return form
     tags = {c.tag for c in found if c.tag}
     if tags:
         best = max(model.forms, key=lambda f: len(tags & {c.tag for c in ctl.controls(f)}), default=None)
@@ -687,16 +785,50 @@ def _identify(model: m.Model, parts: dict, found: list[FoundControl]):
 
 def _check_same_form(form, parts: dict, found: list[FoundControl], name: str) -> None:
     """Refuse a file made from another form than the `form` given (its answers would all be lost)."""
-    core = parts.get("core")
-    ident = (core.findtext(f"{DC}identifier") or "").strip() if core is not None else ""
+    ident = _file_properties(parts).get(ctl.FORM_PROPERTY) or _identifier(parts)
     form_id = getattr(form, "id", None)
-    if ident.startswith("dyade:form:") and form_id and ident[len("dyade:form:"):] != form_id:
-        raise UnreadableForm(f"{name} is the form {ident[len('dyade:form:'):]!r}, not {form_id!r}: read it with "
+    if ident and form_id and ident != form_id:
+        raise UnreadableForm(f"{name} is the form {ident!r}, not {form_id!r}: read it with "
                              "its own form, or pass the whole model to have the form recognised")
     tags = {c.tag for c in found if c.tag}
     if tags and not tags & {c.tag for c in ctl.controls(form)}:
         raise UnreadableForm(f"none of the fields of {name} belongs to the form {form_id!r}: it was made from "
                              "another form or document; read it with its own form, or pass the whole model")
+
+
+def _identifier(parts: dict) -> Optional[str]:
+    """The form id the core properties record ("dyade:form:<id>"), if any."""
+    core = parts.get("core")
+    ident = (core.findtext(f"{DC}identifier") or "").strip() if core is not None else ""
+    return ident[len("dyade:form:"):] or None if ident.startswith("dyade:form:") else None
+
+
+def _file_properties(parts: dict) -> dict[str, str]:
+    """The custom document properties of the file, {name: text}."""
+    custom = parts.get("custom")
+    out: dict[str, str] = {}
+    if custom is None:
+        return out
+    for prop in custom.iter(f"{CUSTOM}property"):
+        name = prop.get("name")
+        if name and name not in out:
+            out[name] = "".join(prop.itertext()).strip()[:200]
+    return out
+
+
+def _file_language(parts: dict, props: dict, model) -> Optional[str]:
+    """The file's language: the one Dyade recorded, else the document's,
+    matched to the programme's languages by its primary subtag."""
+    core = parts.get("core")
+    said = props.get(ctl.LANGUAGE_PROPERTY) or (core.findtext(f"{DC}language") if core is not None else None)
+    said = (said or "").strip()
+    if not said:
+        return None
+    languages = list(model.languages) if model is not None else []
+    if said in languages:
+        return said
+    primary = said.split("-")[0].lower()
+    return next((l for l in languages if l.split("-")[0].lower() == primary), primary or None)
 
 
 def _default_model():
@@ -751,8 +883,11 @@ def _known_placeholders(form, model) -> set[str]:
 
 
 def _months(model) -> dict[str, int]:
-    months: dict[str, int] = {}
-    for names in _strings(model).get("month_names", {}).values():
-        for i, name in enumerate(names.split()[:12], start=1):
-            months[name.lower()] = i
-    return months
+    """Month names and abbreviations of the declared languages and of the
+    languages people often write dates in (dyade.dates)."""
+    return _month_table(tuple(_strings(model).get("month_names", {}).values()))
+
+
+@functools.lru_cache(maxsize=8)
+def _month_table(declared: tuple[str, ...]) -> dict[str, int]:
+    return dates.month_table(declared)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import model as m
 from .safety import anchored
-from .sources import COLOUR_RE, EMAIL_RE, IDENT_RE, LANG_RE, PHONE_RE, REF_RE, WEB_RE, _Reader, _declared_languages, INVALID
+from .sources import COLOUR_RE, EMAIL_RE, IDENT_RE, LANG_RE, PHONE_RE, REF_RE, WEB_RE, _Reader, _declared_languages
 
 SCHEMA_DIR = "schema"
 

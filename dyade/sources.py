@@ -1057,6 +1057,8 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
     for item in [*model.forms, *model.annexes]:
         _check_field_ids(item, reader)
         _check_number_bounds(item, reader)
+    for form in model.forms:
+        _check_identifies(form, reader)
 
     placeholders = {
         "org": prog.organisation.name.values, "org_short": prog.organisation.short_name.values,
@@ -1105,6 +1107,24 @@ def _check_number_bounds(item, reader: _Reader) -> None:
             if isinstance(number, m.NumberField) and None not in (number.min, number.max) and number.min > number.max:
                 reader.problem(reader.at(number, "max"), f"the largest number of {number.id!r} ({_number(number.max)}) "
                                f"is below its smallest ({_number(number.min)})", "swap min and max, or correct one")
+
+
+def _check_identifies(form: m.Form, reader: _Reader) -> None:
+    """The fields that say whose a returned copy is must be names: a text
+    field, or a signature (its typed name)."""
+    fields = {f.id: f for f in form.input_fields()}
+    names = sorted(i for i, f in fields.items() if isinstance(f, (m.TextField, m.SignatureField)))
+    for i, ident in enumerate(form.identifies):
+        f = fields.get(ident)
+        if f is None:
+            reader.problem(reader.at(form, "identifies", i), f"form {form.id!r} has no field {ident!r} to identify "
+                           f"who returned it", f"list ids of its name fields here{_suggest(ident, names)}")
+        elif not isinstance(f, (m.TextField, m.SignatureField)):
+            reader.problem(reader.at(form, "identifies", i), f"{ident!r} is a {f.type} field; only a text or a "
+                           "signature field can say who returned a form", f"list name fields here ({', '.join(names)})")
+        elif ident in form.identifies[:i]:
+            reader.problem(reader.at(form, "identifies", i), f"{ident!r} is listed twice in 'identifies'",
+                           "list each field once")
 
 
 def _number(value: float) -> str:

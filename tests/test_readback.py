@@ -392,9 +392,11 @@ def test_file_of_another_form_is_refused(sample, tmp_path):
     form = model.forms[0]
     members = _docx_bytes(sample)
     members["docProps/core.xml"] = members["docProps/core.xml"].replace(b"dyade:form:sample", b"dyade:form:feedback")
+    members["docProps/custom.xml"] = members["docProps/custom.xml"].replace(b">sample<", b">feedback<")
     message = refused_with(_zip(tmp_path / "feedback.docx", members), form, "feedback", "sample")
     members = _docx_bytes(sample)
     members["docProps/core.xml"] = members["docProps/core.xml"].replace(b"dyade:form:sample", b"")
+    members["docProps/custom.xml"] = members["docProps/custom.xml"].replace(b">sample<", b"><")
     members["word/document.xml"] = re.sub(rb'<w:tag w:val="([^"]+)"/>', rb'<w:tag w:val="other-\1"/>',
                                           members["word/document.xml"])
     refused_with(_zip(tmp_path / "other.docx", members), form, "none of the fields", "sample")
@@ -466,7 +468,7 @@ def test_rows_the_participant_added_are_read(sample, tmp_path):
             for p in tc.findall(f"{{{W_NS}}}p"):
                 tc.remove(p)
             p = etree.SubElement(tc, f"{{{W_NS}}}p")
-            text = ["2027-01-20", "Parents", "Call first", "In person", "4", "\u2612", "50"][i]
+            text = ["2027-01-20", "Parents", "Call first", "In person", "2", "\u2612", "50"][i]
             etree.SubElement(etree.SubElement(p, f"{{{W_NS}}}r"), f"{{{W_NS}}}t").text = text
         tbl.append(plain)
         tbl.append(copy.deepcopy(rows[2]))          # the untouched (blank) row 2 copied at the end
@@ -475,7 +477,7 @@ def test_rows_the_participant_added_are_read(sample, tmp_path):
     rows = read_form(added, form)["meetings"]
     assert [r["topic"] for r in rows] == ["Budget", "", "Staff", "Staff", "Parents"]
     assert rows[4] == {"date": "2027-01-20", "topic": "Parents", "notes": "Call first", "mode": "in-person",
-                       "useful": 4, "done": True, "minutes": 50}
+                       "useful": 2, "done": True, "minutes": 50}
     assert rows[3]["done"] is True
     assert read_form(added)["meetings"][:3] == read_form(filled)["meetings"]
 

@@ -23,7 +23,10 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
@@ -884,6 +887,11 @@ class _FormDocument:
         for part in package.iter_parts():
             if str(part.partname) == "/docProps/app.xml":
                 part._blob = _app_xml(org.name[self.lang])
+        # What `dyade collect` needs to read a returned copy: which form, in
+        # which language, made from which version of its field list.
+        custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
+                      ox.custom_properties_xml(form_properties(self.form, self.lang)), package)
+        package.relate_to(custom, RT.CUSTOM_PROPERTIES)
 
     def save(self, stamp: dt.datetime) -> bytes:
         naive = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
@@ -893,6 +901,12 @@ class _FormDocument:
         raw = io.BytesIO()
         self.doc.save(raw)
         return normalise_zip(raw.getvalue(), naive)
+
+
+def form_properties(form: m.Form, lang: str) -> dict[str, str]:
+    """The custom properties every form file carries (read by dyade.readback)."""
+    return {ctl.FORM_PROPERTY: form.id, ctl.LANGUAGE_PROPERTY: lang,
+            ctl.VERSION_PROPERTY: ctl.form_version(form)}
 
 
 # How each field kind is written: one method of _FormDocument per kind of

@@ -1,4 +1,4 @@
-"""Command line: `dyade [build|check|schema|serve] [--root DIR] [--quiet]`; each
+"""Command line: `dyade [build|check|collect|schema|serve] [--root DIR] [--quiet]`; each
 command is a module of `dyade.commands`."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import commands
-from .errors import BuildError, SourceErrors
+from .errors import BuildError, SourceErrors, UsageError
 
 
 def _default_root() -> Path:
@@ -45,7 +45,10 @@ def _quiet_log(msg: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     modules = {name: commands.load(name) for name in commands.NAMES}
-    args = _parser(modules).parse_args(argv)
+    parser = _parser(modules)
+    args = parser.parse_args(argv)
+    if getattr(args, "returned", None) is not None and args.command != "collect":
+        parser.error(f"'{args.returned}': only 'dyade collect' takes a folder")
     root = (args.root or _default_root()).resolve()
     log = _quiet_log if args.quiet else (lambda msg: print(msg, flush=True))
     try:
@@ -53,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except SourceErrors as exc:
         _report(exc.problems)
         return 1
+    except UsageError as exc:
+        print(f"dyade {args.command}: {exc}", file=sys.stderr)
+        return 2
     except BuildError as exc:
         print(f"Build failed: {exc}", file=sys.stderr)
         print("The previous site/ and dist/ were left as they were.", file=sys.stderr)

@@ -26,3 +26,9 @@ class SourceErrors(Exception):
 
 class BuildError(Exception):
     """A writer could not produce an output; the message is for the user."""
+
+
+class UsageError(Exception):
+    """The command was given something it cannot work with (a missing
+    folder, an output folder it must not write to); the message says what
+    to do instead."""

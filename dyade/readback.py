@@ -116,6 +116,7 @@ class Returned:
     version: Optional[str]             # the version of the field list the file was made from
     answers: dict                      # {field id: value}, as read_form gives them
     problems: list[str] = field(default_factory=list)  # answers that need a person's eye, one sentence each
+    programme: Optional[str] = None    # the title of the programme the file says it belongs to
 
 
 def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None, *,
@@ -156,10 +157,12 @@ def read_return(path: Union[str, Path], form: Union[m.Form, m.Model, None] = Non
         reading = _Reading(placeholders, _months(model), lang)
         form_id = props.get(ctl.FORM_PROPERTY) or _identifier(parts) or getattr(form, "id", None)
         version = props.get(ctl.VERSION_PROPERTY)
+        core = parts.get("core")
+        programme = _norm(core.findtext(f"{DC}subject") or "") or None if core is not None else None
         if form is None:
-            return Returned(None, form_id, lang, version, _from_tags(found, reading, model))
+            return Returned(None, form_id, lang, version, _from_tags(found, reading, model), programme=programme)
         answers, problems = _with_form(form, found, reading, version)
-        return Returned(form, form_id, lang, version, answers, problems)
+        return Returned(form, form_id, lang, version, answers, problems, programme)
     except UnreadableForm:
         raise
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, etree.LxmlError, ValueError, KeyError,
@@ -546,6 +549,9 @@ def _flagged(form, result: dict) -> list[str]:
     """One sentence per answer that is not what its field asks for."""
     out = []
 
+    def say(value: Flagged) -> str:  # the reason, naming what was typed
+        return value.problem if repr(value.text) in value.problem else f"{value.text!r} is {value.problem}"
+
     def label(f):
         text = getattr(f, "label", None)
         return f" ({next(iter(text.values.values()))})" if text is not None and text.values else ""
@@ -556,13 +562,13 @@ def _flagged(form, result: dict) -> list[str]:
                 for col in f.columns:
                     value = row.get(col.id)
                     if isinstance(value, Flagged):
-                        out.append(f"{f.id}, row {n}, {col.id}{label(col)}: {value.problem}")
+                        out.append(f"{f.id}, row {n}, {col.id}{label(col)}: {say(value)}")
         elif isinstance(f, m.SignatureField):
             value = result.get(f"{f.id}-date")
             if isinstance(value, Flagged):
-                out.append(f"{f.id}-date{label(f)}: {value.problem}")
+                out.append(f"{f.id}-date{label(f)}: {say(value)}")
         elif isinstance(result.get(f.id), Flagged):
-            out.append(f"{f.id}{label(f)}: {result[f.id].problem}")
+            out.append(f"{f.id}{label(f)}: {say(result[f.id])}")
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 
 # The first is the default command.
-NAMES = ("build", "check", "schema", "serve")
+NAMES = ("build", "check", "collect", "schema", "serve")
 
 
 def load(name: str):

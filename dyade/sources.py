@@ -1117,8 +1117,10 @@ def _check_identifies(form: m.Form, reader: _Reader) -> None:
     for i, ident in enumerate(form.identifies):
         f = fields.get(ident)
         if f is None:
+            close = _suggest(ident, names)
             reader.problem(reader.at(form, "identifies", i), f"form {form.id!r} has no field {ident!r} to identify "
-                           f"who returned it", f"list ids of its name fields here{_suggest(ident, names)}")
+                           f"who returned it", f"list ids of its name fields here{close}" if close else
+                           f"list ids of its name fields here ({', '.join(names) or 'it has none: add a text field'})")
         elif not isinstance(f, (m.TextField, m.SignatureField)):
             reader.problem(reader.at(form, "identifies", i), f"{ident!r} is a {f.type} field; only a text or a "
                            "signature field can say who returned a form", f"list name fields here ({', '.join(names)})")

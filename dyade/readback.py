@@ -5,8 +5,10 @@
 
 Values, by field type:
 - text, long_text: the text typed ("" when empty; line breaks as "\\n");
-- date: "YYYY-MM-DD" (None when empty; the text as typed if it is no date);
-- choice: the chosen option's `value` (None when empty);
+- date: "YYYY-MM-DD" (None when empty; a typed date is read as dyade.dates
+  says; a `Flagged` answer, with the text and the reason, if it is no date);
+- choice: the chosen option's `value` (None when empty; Flagged when the
+  text is none of the options);
 - number: an int, or a Decimal when the number has decimals ("2,5" and
   "2.5" alike; a unit typed after it is ignored); None when empty; a
   `Flagged` answer, holding the text typed and the reason, when it is not a
@@ -26,9 +28,15 @@ LibreOffice loses tags and some titles; the controls are then matched by
 order, Word control type and title against the form, which is the `form`
 given, or the form of the `model` given (or of the programme in the current
 folder, failing that) whose id the file's properties record.  Without a form,
-`read_form` rebuilds the answer from the tags alone.  (LibreOffice 7.4 also
-drops the line breaks inside multi-line text controls when it saves: such
-answers come back as one line.)
+`read_form` rebuilds the answer from the tags alone.  Line breaks come back
+however the editor wrote them: `w:br` (Word), separate `w:t` in one run
+(LibreOffice), or paragraphs.
+
+`read_return` gives more: the form, the file's language and form version
+(custom document properties written by the DOCX writer), and the problems
+an answer or the file's structure raises (a field twice, a field the form
+does not have, a Flagged answer) as plain sentences; `dyade collect`
+(dyade.collect) is built on it.
 
 The file is untrusted input: it must be an ordinary file (a pipe, a socket
 or a device is refused before it is opened), a zip of reasonable size with few

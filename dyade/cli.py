@@ -66,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         # Disk full, permission denied, a folder locked by another program…
         where = f" ({exc.filename})" if exc.filename else ""
+        if args.command == "collect":
+            print(f"Collect failed: {exc.strerror or exc}{where} — check the disk space and that you may write "
+                  "there; the returned files were not touched.", file=sys.stderr)
+            return 1
         print(f"Build failed: {exc.strerror or exc}{where} — check the disk space and that no other "
               "program holds these files; the previous site/ and dist/ were left as they were.", file=sys.stderr)
         return 1

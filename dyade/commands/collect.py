@@ -43,14 +43,15 @@ def run(args, root: Path, log) -> int:
     for name in reports.REPORTS:
         written += reports.load(name).write(collection, out)
     problems = collection.problems()
+    # Problems and the summary are what --quiet keeps: print them whatever the log does.
     for line in problems:
-        log(line)
+        print(line, flush=True)
     read, unread = len(collection.records), len(collection.unread)
     flagged = len(problems) - unread
-    log(f"Read {read} returned form{'s' if read != 1 else ''}"
+    print(f"Read {read} returned form{'s' if read != 1 else ''}"
         + (f"; {unread} file{'s' if unread != 1 else ''} could not be read" if unread else "")
         + (f"; {flagged} point{'s' if flagged != 1 else ''} to check" if flagged else "")
-        + f". Written to {_shown(out, root)}: {', '.join(sorted(written))}.")
+        + f". Written to {_shown(out, root)}: {', '.join(sorted(written))}.", flush=True)
     warning = git_warning(out, root)
     if warning:
         log(warning)

@@ -413,3 +413,35 @@ def test_typed_dates_are_read(text, lang, expected):
 def test_dates_that_cannot_be_read_say_why(text, lang, reason):
     got = dates.parse_typed_date(text, dates.month_table(), lang)
     assert isinstance(got, dates.DateProblem) and reason in got, got
+
+
+def test_line_breaks_are_kept_however_the_editor_wrote_them(built, model, tmp_path):
+    from dyade.readback import read_return
+
+    def lines_as(style):
+        def fn(root):
+            sdt = next(s for s in root.iter(W + "sdt") if sdt_tag(s) == "observations")
+            pr = sdt.find("w:sdtPr", NS)
+            for flag in pr.findall("w:showingPlcHdr", NS):
+                pr.remove(flag)
+            content = sdt.find("w:sdtContent", NS)
+            for child in list(content):
+                content.remove(child)
+            if style == "paragraphs":
+                for line in ("un", "deux", "trois"):
+                    p = etree.SubElement(content, W + "p")
+                    etree.SubElement(etree.SubElement(p, W + "r"), W + "t").text = line
+                return
+            p = etree.SubElement(content, W + "p") if style == "libreoffice" else content
+            run = etree.SubElement(p, W + "r")
+            for i, line in enumerate(("un", "deux", "trois")):
+                if i and style == "word":
+                    etree.SubElement(run, W + "br")
+                etree.SubElement(run, W + "t").text = line  # LibreOffice: one w:t per line, no w:br
+        return fn
+
+    for style in ("word", "libreoffice", "paragraphs"):
+        path = edit(docx(built, "fr", "feedback"), tmp_path / f"{style}.docx", on_document(lines_as(style)))
+        got = read_return(path, model)
+        assert got.answers["observations"] == "un\ndeux\ntrois", style
+        assert got.form.id == "feedback" and got.lang == "fr" and got.problems == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import model as m
 from .safety import anchored
-from .sources import COLOUR_RE, EMAIL_RE, IDENT_RE, LANG_RE, PHONE_RE, REF_RE, WEB_RE, _Reader, _declared_languages
+from .sources import COLOUR_RE, EMAIL_RE, IDENT_RE, LANG_RE, PHONE_RE, REF_RE, WEB_RE, declared_languages
 
 SCHEMA_DIR = "schema"
 
@@ -119,10 +119,7 @@ def schemas(languages: list[str]) -> dict[str, dict]:
     return out
 
 
-def project_languages(root: Path) -> list[str]:
-    reader = _Reader(Path(root).resolve(), ["fr", "en"])
-    node = reader.parse_file(Path(root).resolve() / "content" / "programme.yml")
-    return (_declared_languages(reader, node) if node is not None else None) or ["fr", "en"]
+project_languages = declared_languages  # the schema is written for the project's languages
 
 
 def write_schemas(root: Path, log) -> list[Path]:

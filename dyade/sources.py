@@ -823,6 +823,13 @@ def _unread_files(root: Path) -> list[Problem]:
     return problems
 
 
+def declared_languages(root: Path) -> list[str]:
+    """The languages content/programme.yml declares (fr and en if it cannot say)."""
+    reader = _Reader(Path(root).resolve(), ["fr", "en"])
+    node = reader.parse_file(Path(root).resolve() / "content" / "programme.yml")
+    return (_declared_languages(reader, node) if node is not None else None) or ["fr", "en"]
+
+
 def load(root: str | Path) -> m.Model:
     """Read and validate every source under `root`; raise SourceErrors."""
     root = Path(root).resolve()

@@ -88,3 +88,14 @@ def test_every_registered_writer_is_a_module_with_a_writer():
     loaded = writers.load()
     assert [w.name for w in loaded] == list(writers.REGISTRY)
     assert all(isinstance(w, Writer) for w in loaded)
+
+
+def test_no_module_imports_another_modules_private_names():
+    """docs/architecture.md: a `_name` is its module's own business."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("dyade")):
+                found += [f"{path.relative_to(PACKAGE)}: {alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert not found, found

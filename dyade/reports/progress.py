@@ -15,7 +15,7 @@ from .. import model as m
 from .. import safety
 from . import label, ui
 from .output import write_bytes
-from .tables import _csv
+from .tables import write_csv
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "reports"
 
@@ -99,7 +99,7 @@ def write(collection, out: Path) -> list[str]:
     header = [ui(model, "collect_person", lang), ui(model, "collect_with", lang),
               *(form_heading(model, f, lang) for f in model.forms)]
     iso = lambda d: d.isoformat()  # noqa: E731 - a spreadsheet sorts ISO dates
-    _csv(out, "progress.csv", header,
+    write_csv(out, "progress.csv", header,
          [[r.name, "; ".join(r.others), *(cell_text(model, c, lang, iso) for c in r.cells)] for r in table])
     words = lambda d: model.long_date(d, lang)  # noqa: E731
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,

@@ -28,18 +28,18 @@ def write(collection, out: Path) -> list[str]:
         records = [r for r in collection.records if r.form is form]
         columns = answer_columns(model, form, lang)
         rows = [[*file_cells(r), *(c.value(r.answers) for c in columns)] for r in records]
-        written.append(_csv(out, f"{form.id}.csv", [*file_columns(model, lang), *(c.header for c in columns)], rows))
+        written.append(write_csv(out, f"{form.id}.csv", [*file_columns(model, lang), *(c.header for c in columns)], rows))
         for table in tables_of(form):
             cols = table_columns(table, lang)
             rows = [[*file_cells(r), n, *(c.value(row) for c in cols)]
                     for r in records for n, row in filled_rows(table, r.answers.get(table.id) or [])]
-            written.append(_csv(out, f"{form.id}.{table.id}.csv",
+            written.append(write_csv(out, f"{form.id}.{table.id}.csv",
                                 [*file_columns(model, lang), ui(model, "collect_row", lang), *(c.header for c in cols)],
                                 rows))
     return written
 
 
-def _csv(out: Path, name: str, header: list[str], rows: list[list]) -> str:
+def write_csv(out: Path, name: str, header: list[str], rows: list[list]) -> str:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([as_text(h) for h in header])

@@ -479,3 +479,16 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(project):
         output = proc.communicate(timeout=30)[0]
     assert "unknown key 'primry'" in output, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
+
+
+def test_root_not_found_page_links_from_the_public_address(model):
+    import copy
+    from dyade.writers.site import not_found_page
+    page = not_found_page(model).decode("utf-8")
+    assert 'href="/fr/"' in page and 'src="/fr/assets/logo' in page  # no site_url: from the server's root
+    published = copy.deepcopy(model)
+    published.programme.site_url = "https://example.org/mentoring/"
+    page = not_found_page(published).decode("utf-8")
+    for lang in model.languages:
+        assert f'href="https://example.org/mentoring/{lang}/"' in page
+    assert "<link rel=\"stylesheet\"" not in page and "http://" not in page

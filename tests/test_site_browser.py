@@ -359,6 +359,41 @@ def test_not_found_page_is_whole_wherever_it_is_served(browser, base, built, mod
         context.close()
 
 
+def test_root_not_found_page_works_at_any_depth_in_the_visitors_language(browser, base, built, model):
+    """Hosts serve site/404.html for any missing address, from the root:
+    its style, logo and links must hold wherever it is shown."""
+    body = (built / "site" / "404.html").read_text(encoding="utf-8")
+    requests = []
+    for locale, expected in [("en-GB", "en"), ("fr-CA", "fr"), ("de-DE", model.languages[0])]:
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.on("request", lambda request: requests.append(request.url))
+        try:
+            for missing in (f"{base}nowhere.html", f"{base}fr/deep/er/page/", f"{base}a/b/c/d/e/"):
+                tab.route(missing, lambda route, _request=None: route.fulfill(status=404, content_type="text/html",
+                                                                                body=body))
+                tab.goto(missing, wait_until="networkidle")
+                first = tab.locator("main section").first
+                assert first.get_attribute("lang") == expected
+                assert first.locator("h1").inner_text() == model.ui("not_found_title", expected)
+                assert tab.evaluate("document.documentElement.lang") == expected
+                assert tab.locator("header img").evaluate("img => img.naturalWidth") > 0, "logo not found"
+                assert tab.locator("header").evaluate("e => getComputedStyle(e).paddingTop") == "16px"
+            tab.locator(f'main a[hreflang="{expected}"]').click()
+            tab.wait_for_url(f"{base}{expected}/")
+        finally:
+            context.close()
+    assert all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
+    # without JavaScript, every language's message shows
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.route(f"{base}x/y/", lambda route, _request=None: route.fulfill(status=404, content_type="text/html", body=body))
+    tab.goto(f"{base}x/y/")
+    for lang in model.languages:
+        assert tab.locator(f'section[lang="{lang}"] h1').is_visible()
+    context.close()
+
+
 # -- branding follows programme.yml ---------------------------------------------
 
 def test_home_page_shows_the_organisation_from_programme_yml(browser, project):

@@ -104,6 +104,16 @@ def chooser_page(model: m.Model) -> bytes:
         logo_suffix=Path(model.programme.organisation.logo).suffix.lower()).encode("utf-8")
 
 
+def not_found_page(model: m.Model) -> bytes:
+    """site/404.html: what hosts serve from the root for a missing address."""
+    env = jinja_env(project_or_bundled(Path(model.root), "templates/site"))
+    site_url = model.programme.site_url
+    base = safety.url_for_html(site_url.rstrip("/") + "/") if site_url else "/"
+    return env.get_template("404.html.j2").render(
+        model=model, brand=brand(model), base=base,
+        logo_suffix=Path(model.programme.organisation.logo).suffix.lower()).encode("utf-8")
+
+
 def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
     """Build every language's site here and now, from the documents already
     in `staging/dist/` (the build engine uses `prepare` instead)."""
@@ -115,6 +125,7 @@ def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
         lines = [f"[{lang}] {msg}" for lang, msgs in problems.items() for msg in msgs]
         raise BuildError("mkdocs found problems in the generated website:\n  " + "\n  ".join(lines))
     (staging / "site" / "index.html").write_bytes(chooser_page(model))
+    (staging / "site" / "404.html").write_bytes(not_found_page(model))
     pages = sum(1 for lang in model.languages for _ in (staging / "site" / lang).rglob("index.html"))
     log(f"  website: {pages} pages in {len(model.languages)} languages ({', '.join(model.languages)})")
 

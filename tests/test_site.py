@@ -492,3 +492,48 @@ def test_root_not_found_page_links_from_the_public_address(model):
     for lang in model.languages:
         assert f'href="https://example.org/mentoring/{lang}/"' in page
     assert "<link rel=\"stylesheet\"" not in page and "http://" not in page
+
+
+def test_every_page_links_its_own_versions_in_the_other_languages(built, model):
+    """hreflang alternates name the same page in each language (and
+    x-default the language chooser), relative without site_url."""
+    from sitetools import html_pages
+    site = built / "site"
+    for lang in model.languages:
+        pages = [p for p in html_pages(site / lang) if p.name == "index.html"]
+        assert len(pages) > 20
+        for path in pages:
+            text = path.read_text(encoding="utf-8")
+            links = dict((h, u) for u, h in re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', text))
+            assert set(links) == {*model.languages, "x-default"}, path
+            for other in model.languages:
+                target = (path.parent / links[other]).resolve()
+                mirror = site / other / path.parent.relative_to(site / lang)
+                assert target == mirror.resolve() and (mirror / "index.html").is_file(), (path, other, links[other])
+            assert (path.parent / links["x-default"]).resolve() == site.resolve()
+
+
+def test_with_a_public_address_alternates_canonical_and_sitemap_are_absolute(project):
+    from conftest import run_dyade
+    programme = project / "content" / "programme.yml"
+    text = programme.read_text(encoding="utf-8")
+    programme.write_text(text.replace("organisation:", "site_url: https://example.org/mentoring/\norganisation:", 1),
+                         encoding="utf-8")
+    result = run_dyade(project, "--quiet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (project / "site" / "en" / "guide" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/mentoring/en/guide/">' in page
+    assert '<link rel="alternate" href="https://example.org/mentoring/fr/guide/" hreflang="fr">' in page
+    assert '<link rel="alternate" href="https://example.org/mentoring/" hreflang="x-default">' in page
+    sitemap = (project / "site" / "fr" / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.startswith("<?xml")
+    from lxml import etree
+    root = etree.fromstring(sitemap.encode("utf-8"))
+    urls = root.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url")
+    assert len(urls) > 20
+    for url in urls:
+        loc = url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+        alternates = {a.get("hreflang"): a.get("href") for a in url.findall("{http://www.w3.org/1999/xhtml}link")}
+        assert loc.startswith("https://example.org/mentoring/fr/")
+        assert alternates["en"] == loc.replace("/mentoring/fr/", "/mentoring/en/")
+        assert alternates["fr"] == loc and alternates["x-default"] == "https://example.org/mentoring/"

@@ -472,6 +472,13 @@ def _write_config(model: m.Model, lang: str, work: Path, docs: Path, site_dir: P
             "alternate": [{"name": model.ui("language_name", other), "link": f"../{other}/", "lang": other}
                           for other in model.languages],
             "dyade": {
+                # Every page names its versions in the other languages (same
+                # path under the other language's folder): absolute from
+                # site_url when there is one, else relative to the page.
+                "alternates": [{"lang": other, "base": (safety.url_for_html(prog.site_url.rstrip("/") + f"/{other}/")
+                                                        if prog.site_url else f"../{other}/")}
+                               for other in model.languages],
+                "x_default": safety.url_for_html(prog.site_url.rstrip("/") + "/") if prog.site_url else "../",
                 # the 404 page's links start here when there is no site_url
                 "error_base": f"/{lang}/",
                 "home": page.ui("home"),

@@ -490,12 +490,15 @@ def _with_form(form, found: list[FoundControl], reading: _Reading, version: Opti
     twice: list[tuple[int, FoundControl]] = []
     foreign: list[FoundControl] = []
     cursor = 0
+    added = _added_row_controls(form, found)
     for c in found:
         if c.tag and c.tag in index:
             i = index[c.tag]
         elif c.tag:
             foreign.append(c)  # a control someone added, or one an older version of the form had
             continue
+        elif id(c.node) in added:
+            continue  # a table row the participant added: _table_rows reads it by its place
         else:
             i = _next_match(plan, c, cursor, assigned)
             if i is None:
@@ -542,6 +545,34 @@ def _with_form(form, found: list[FoundControl], reading: _Reading, version: Opti
                         f"{_shown(value)}")
     problems.extend(_flagged(form, result))
     return result, problems
+
+
+def _added_row_controls(form, found: list[FoundControl]) -> set[int]:
+    """ids of the w:sdt elements, without tags, in table rows beyond the
+    form's own.  LibreOffice drops every tag when it saves, so controls are
+    matched by order; a row the participant added would otherwise be taken
+    for the fields after the table and shift every answer that follows.
+    Only tables are made of controls, so the file's tables holding
+    controls are the form's table fields, in order."""
+    tables = [f for f in form.input_fields() if isinstance(f, m.TableField)]
+    seen: list = []
+    for c in found:
+        tbl = next(c.node.iterancestors(f"{W}tbl"), None) if c.node is not None else None
+        if tbl is not None and not any(t is tbl for t in seen):
+            seen.append(tbl)
+    added: set[int] = set()
+    if len(seen) != len(tables):
+        return added  # the tables were changed beyond adding rows: order and tags decide
+    for tbl, table in zip(seen, tables):
+        rows = [tr for tr in tbl.iterchildren(f"{W}tr") if _innermost(tr)]
+        for tr in rows[table.rows:]:
+            added |= {id(sdt) for sdt in _innermost(tr) if _read_tag(sdt) is None}
+    return added
+
+
+def _read_tag(sdt) -> Optional[str]:
+    pr = sdt.find(f"{W}sdtPr")
+    return _val(pr.find(f"{W}tag")) or None if pr is not None else None
 
 
 def _shown(value) -> str:

@@ -39,7 +39,7 @@ from dyade.readback import read_form
 LO_PYTHON = "/usr/bin/python3"          # has Debian's python3-uno
 FILL = Path(__file__).with_name("lo_fill.py")
 LO_TIMEOUT = 300                         # seconds for the whole batch (it takes well under 90)
-LINE_BREAKS_FIX = "read-back of LibreOffice's multi-line answers (one w:t per line, no w:br), being fixed in main"
+LINE_BREAKS_FIX = "LibreOffice 7.4 writes one w:t per line in one run, with no w:br: readback._text must read them as lines"
 
 # Read at import for the test ids only; the answers use the `model` fixture.
 _MODEL = sources.load(ROOT)
@@ -260,26 +260,19 @@ def differences(got: dict, expected: dict, limit: int = 8) -> str:
 # -- one LibreOffice session for every file -----------------------------------------------
 
 def add_custom_property(src: Path, dest: Path) -> Path:
-    """A copy of `src` with a custom document property (docProps/custom.xml,
-    its content type and its relationship), as Word writes one."""
-    custom = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-              'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-              '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
-              f'name="{CUSTOM_NAME}"><vt:lpwstr>{CUSTOM_VALUE}</vt:lpwstr></property></Properties>')
+    """A copy of `src` with one more custom document property (beside the
+    ones Dyade writes in docProps/custom.xml), as Word adds one."""
+    from xml.sax.saxutils import escape
+    extra = (f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="99" name="{CUSTOM_NAME}">'
+             f"<vt:lpwstr>{escape(CUSTOM_VALUE)}</vt:lpwstr></property>").encode("utf-8")
     with zipfile.ZipFile(src) as zin:
         members = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    assert "docProps/custom.xml" in [i.filename for i, _ in members], "Dyade's DOCX should carry custom properties"
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info, data in members:
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType='
-                                    b'"application/vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>')
-            elif info.filename == "_rels/.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdCustom1" Type="http://schemas.'
-                                    b'openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
-                                    b'Target="docProps/custom.xml"/></Relationships>')
+            if info.filename == "docProps/custom.xml":
+                data = data.replace(b"</Properties>", extra + b"</Properties>")
             zout.writestr(info, data)
-        zout.writestr("docProps/custom.xml", custom.encode("utf-8"))
     return dest
 
 
@@ -388,8 +381,8 @@ def test_every_answer_reads_back(lo_session, model, lang, form_id):
 @pytest.mark.parametrize("lang, form_id", MULTILINE_CASES)
 def test_multi_line_answers_keep_their_line_breaks(lo_session, lang, form_id):
     """A long text typed on several lines in LibreOffice reads back with its
-    line breaks.  (Fails until the read-back fix in main lands: LibreOffice
-    7.4 writes one w:t per line in one run, with no w:br.)"""
+    line breaks (LibreOffice 7.4 writes one w:t per line in one run, with
+    no w:br)."""
     filled = get(lo_session, "filled", lang, form_id)
     multi = [a for a in filled.answers if a.multiline]
     assert multi, f"{form_id} has long text controls but got no multi-line answer"
@@ -440,5 +433,39 @@ def test_libreoffice_keeps_the_document_properties(lo_session, built, model):
     assert custom is not None, "LibreOffice dropped docProps/custom.xml"
     props = {p.get("name"): "".join(p.itertext()) for p in custom}
     assert props.get(CUSTOM_NAME) == CUSTOM_VALUE, props
+    assert props.get(ctl.FORM_PROPERTY) == filled.form.id and props.get(ctl.LANGUAGE_PROPERTY) == filled.lang, props
+    assert props.get(ctl.VERSION_PROPERTY) == ctl.form_version(filled.form), props
     expected = expected_result(filled.form, filled.answers, join_lines=True)
     assert joined(read_form(filled.path, model), filled.form, filled.answers) == expected
+
+
+def test_collect_reads_every_answer_libreoffice_wrote(lo_session, built, model, tmp_path):
+    """The coordinator's path: the files LibreOffice saved, in a folder,
+    through `dyade collect`; every answer in answers.json as typed, each
+    file's form, language and version recognised, nothing to report."""
+    from conftest import run_dyade
+    from dyade.reports.values import as_json
+    returned = tmp_path / "returned"
+    expected = {}
+    for (kind, lang, form_id), filled in lo_session.files.items():
+        get(lo_session, kind, lang, form_id)
+        rel = f"{kind}/{lang}-{form_id}.docx"
+        (returned / kind).mkdir(parents=True, exist_ok=True)
+        (returned / rel).write_bytes(filled.path.read_bytes())
+        expected[rel] = (filled, as_json(expected_result(filled.form, filled.answers)))
+    result = run_dyade(built, "collect", str(returned), "--out", str(tmp_path / "out"), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads((tmp_path / "out" / "answers.json").read_text(encoding="utf-8"))
+    returns = {r["file"]: r for r in data["returns"]}
+    assert set(returns) == set(expected)
+    for rel, (filled, answers) in expected.items():
+        got = returns[rel]
+        assert got["form"] == filled.form.id and got["language"] == filled.lang, rel
+        assert got["version"] == ctl.form_version(filled.form), rel
+        assert got["problems"] == [], (rel, got["problems"])
+        if rel.startswith("rows/"):
+            answers = as_json(joined(expected_result(filled.form, filled.answers), filled.form, filled.answers))
+            got_answers = as_json(joined({**got["answers"]}, filled.form, filled.answers))
+        else:
+            got_answers = got["answers"]
+        assert got_answers == answers, f"{rel}:\n{differences(got_answers, answers)}"

@@ -87,7 +87,8 @@ PLACEHOLDER_COLOUR = "6B6B6B"  # of the "Placeholder Text" style: grey, yet read
 def placeholder_run(text: str, lang: str | None = None):
     """The grey prompt shown in an empty control, styled "Placeholder Text".
 
-    No direct formatting: Word carries it over to the text typed in its place.
+    No direct colour: what Word gives the text typed in its place is the
+    control's own `w:sdtPr/w:rPr` (see `text_control`).
     """
     return run(text, style=PLACEHOLDER_STYLE_ID, lang=lang)
 
@@ -95,10 +96,10 @@ def placeholder_run(text: str, lang: str | None = None):
 # -- content controls ------------------------------------------------------
 
 def _sdt(tag: str, alias: str, sdt_id: int, type_el, content_runs: Iterable, *,
-         showing_placeholder: bool, extensions: Iterable = (), run_style: str | None = None):
+         showing_placeholder: bool, extensions: Iterable = (), typed_rpr=None):
     pr = el("w:sdtPr")
-    if run_style:
-        pr.append(el("w:rPr", None, el("w:rStyle", {"w:val": run_style})))
+    if typed_rpr is not None:  # the run properties of what is typed in place of the placeholder
+        pr.append(typed_rpr)
     pr.append(el("w:alias", {"w:val": alias}))
     pr.append(el("w:tag", {"w:val": tag}))
     pr.append(el("w:id", {"w:val": str(sdt_id)}))
@@ -113,10 +114,17 @@ def _sdt(tag: str, alias: str, sdt_id: int, type_el, content_runs: Iterable, *,
 
 
 def text_control(tag: str, alias: str, sdt_id: int, placeholder: str, *, multiline: bool = False,
-                 lang: str | None = None):
-    """Plain text control (`w:text`); `multiline` allows line breaks."""
+                 lang: str | None = None, typed_colour: str | None = None):
+    """Plain text control (`w:text`); `multiline` allows line breaks.
+
+    `typed_colour` ("rrggbb") goes into the control's `w:sdtPr/w:rPr`, which
+    Word gives to the text typed in place of the placeholder: the writer puts
+    these controls in grey paragraphs (LibreOffice 7.4 opens them as input
+    fields, drawn in the paragraph's colour whatever their runs say), and the
+    answers typed in Word must not be grey."""
     type_el = el("w:text", {"w:multiLine": "1"} if multiline else None)
-    return _sdt(tag, alias, sdt_id, type_el, [placeholder_run(placeholder, lang)], showing_placeholder=True)
+    return _sdt(tag, alias, sdt_id, type_el, [placeholder_run(placeholder, lang)], showing_placeholder=True,
+                typed_rpr=run_props(colour=typed_colour))
 
 
 def date_control(tag: str, alias: str, sdt_id: int, placeholder: str, *, locale: str, date_format: str,

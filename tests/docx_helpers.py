@@ -2,6 +2,7 @@
 kind, reading content controls, filling them as Word does, and LibreOffice."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import shutil
 import subprocess
@@ -184,8 +185,9 @@ class TypedNumber(str):
 def fill(src: Path, dest: Path, values: dict, months: list[str] | None = None) -> Path:
     """Copy `src` to `dest` with the controls whose tag is in `values` filled
     as Word does it: placeholder flag removed, the placeholder run replaced by
-    plain runs; dates get w:fullDate, drop-downs the item's display text,
-    check boxes w14:checked and the ☒ glyph."""
+    runs with the control's own run properties (w:sdtPr/w:rPr), if any; dates
+    get w:fullDate, drop-downs the item's display text, check boxes
+    w14:checked and the ☒ glyph."""
     with zipfile.ZipFile(src) as zin:
         members = [(i, zin.read(i.filename)) for i in zin.infolist()]
     doc_xml = dict((i.filename, data) for i, data in members)["word/document.xml"]
@@ -223,6 +225,9 @@ def fill(src: Path, dest: Path, values: dict, months: list[str] | None = None) -
         for child in list(content):
             content.remove(child)
         run = etree.SubElement(content, W + "r")
+        typed = pr.find("w:rPr", NS)
+        if typed is not None:
+            run.append(copy.deepcopy(typed))
         for i, line in enumerate(text.split("\n")):
             if i:
                 etree.SubElement(run, W + "br")

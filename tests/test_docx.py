@@ -482,3 +482,226 @@ def test_property_elements_in_schema_order(sample):
                 if name.startswith("word/") and name.endswith(".xml"):
                     from lxml import etree
                     check_order(etree.fromstring(zf.read(name)), f"{lang}/{form.id}:{name}")
+
+
+# -- placeholders look like placeholders, in Word and in LibreOffice ----------------------
+
+GREY = "6B6B6B"   # dyade.oxml.PLACEHOLDER_COLOUR
+DARK = "1A1A1A"   # the body text's colour
+
+
+def style_colour(styles, style_id: str | None) -> str | None:
+    """The text colour a paragraph or character style gives, through its basedOn chain."""
+    by_id = {s.get(W + "styleId"): s for s in styles.findall("w:style", NS)}
+    if style_id is None:
+        style_id = next(s.get(W + "styleId") for s in styles.findall("w:style", NS)
+                        if s.get(W + "type") == "paragraph" and s.get(W + "default") == "1")
+    while style_id is not None:
+        style = by_id[style_id]
+        colour = style.find("w:rPr/w:color", NS)
+        if colour is not None:
+            return colour.get(W + "val").upper()
+        based = style.find("w:basedOn", NS)
+        style_id = based.get(W + "val") if based is not None else None
+    return None
+
+
+def pstyle(p) -> str | None:
+    node = p.find("w:pPr/w:pStyle", NS)
+    return node.get(W + "val") if node is not None else None
+
+
+def test_plain_text_placeholders_are_grey_and_typed_answers_are_not(sample):
+    """LibreOffice 7.4 opens a plain-text control as an input field drawn in its paragraph's
+    colour (whatever its runs say): those paragraphs are grey.  Word shows the placeholder in
+    the "Placeholder Text" style, and gives what is typed in its place the control's own run
+    properties: the body text's colour, never grey.  The other words of the paragraph (the
+    signature's "Name:", a unit) are dark by direct formatting; labels stay dark."""
+    model, out = sample
+    for lang, form, path in all_docs(model, out):
+        doc, styles = part(path, "word/document.xml"), part(path, "word/styles.xml")
+        assert style_colour(styles, "PlaceholderText") == GREY
+        text_controls = [s for s in sdts(path) if s.find("w:sdtPr/w:text", NS) is not None]
+        assert len(text_controls) >= 8  # name, role, goals, hours, 3 × (topic, notes, minutes), a signature
+        for sdt in text_controls:
+            where = f"{lang}/{form.id} {sdt_tag(sdt)}"
+            p = sdt.getparent()
+            assert style_colour(styles, pstyle(p)) == GREY, f"{where}: its paragraph is not grey"
+            typed = sdt.find("w:sdtPr/w:rPr", NS)
+            assert typed is not None, f"{where}: no run properties for the text typed in it"
+            assert typed.find("w:color", NS).get(W + "val") == DARK, where
+            assert typed.find("w:rStyle", NS) is None, where
+            runs = sdt.findall("w:sdtContent/w:r", NS)
+            assert runs and all(r.find("w:rPr/w:rStyle", NS).get(W + "val") == "PlaceholderText" for r in runs)
+            for r in p.findall("w:r", NS):  # outside the control
+                if "".join(t.text or "" for t in r.findall("w:t", NS)).strip():
+                    assert r.find("w:rPr/w:color", NS).get(W + "val") == DARK, f"{where}: {''.join(r.itertext())!r}"
+        labels = [p for p in doc.iter(W + "p") if pstyle(p) == "FieldLabel"]
+        assert labels and style_colour(styles, "FieldLabel") == DARK
+        # Other controls' paragraphs are not grey: a date or a choice is shown dark once picked.
+        for sdt in sdts(path):
+            if sdt.find("w:sdtPr/w:text", NS) is None:
+                assert style_colour(styles, pstyle(sdt.getparent())) != GREY, sdt_tag(sdt)
+
+
+def text_by_colour(pdf: Path) -> list[tuple[str, str]]:
+    """(fill colour "rrggbb", text) of every piece of text in `pdf`, in order."""
+    pieces, fill = [], {"rgb": None}
+
+    def before(op, args, cm, tm):
+        if op == b"rg":
+            fill["rgb"] = "".join(f"{round(float(a) * 255):02X}" for a in args)
+        elif op == b"g":
+            fill["rgb"] = f"{round(float(args[0]) * 255):02X}" * 3
+
+    def text(t, cm, tm, font, size):
+        if t.strip():
+            pieces.append((fill["rgb"], t))
+
+    for page in PdfReader(str(pdf)).pages:
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return pieces
+
+
+def test_libreoffice_shows_text_placeholders_grey_and_labels_dark(sample, tmp_path):
+    model, out = sample
+    form = model.forms[0]
+    fields = {f.id: f for f in form.input_fields()}
+    for lang in model.languages:
+        (pdf,) = convert([docx_path(out, lang, form)], "pdf", tmp_path / lang, tmp_path / "profile")
+        pieces = text_by_colour(pdf)
+        grey = squash(" ".join(t for c, t in pieces if c == GREY))
+        dark = squash(" ".join(t for c, t in pieces if c == DARK))
+        for prompt in (model.ui("placeholder_text", lang), fields["name"].placeholder[lang],
+                       model.ui("placeholder_number", lang), model.ui("placeholder_short_text", lang)):
+            assert squash(prompt) in grey, f"{lang}: {prompt!r} is not grey"
+            assert squash(prompt) not in dark, f"{lang}: {prompt!r} is dark"
+        for label in (fields["name"].label[lang], fields["role"].label[lang], fields["goals"].label[lang],
+                      model.ui("name", lang)):
+            assert squash(label) in dark, f"{lang}: the label {label!r} is not dark"
+    # The reader still takes the placeholders for empty answers.
+    from dyade.controls import empty_result
+    from dyade.readback import read_form
+    for lang in model.languages:
+        assert read_form(docx_path(out, lang, form), form) == empty_result(form)
+
+
+# -- a table too wide for a portrait page: a landscape section -------------------------------
+
+def sections_of(doc) -> list[tuple[object, list]]:
+    """(sectPr, the body's elements in that section) in order."""
+    out, current = [], []
+    for child in doc.find("w:body", NS):
+        if child.tag == W + "sectPr":
+            out.append((child, current))
+            break
+        current.append(child)
+        closing = child.find("w:pPr/w:sectPr", NS)
+        if closing is not None:
+            out.append((closing, current))
+            current = []
+    return out
+
+
+def landscape(sect) -> bool:
+    size = sect.find("w:pgSz", NS)
+    wide = int(size.get(W + "w")) > int(size.get(W + "h"))
+    assert wide == (size.get(W + "orient") == "landscape"), "orientation and page size disagree"
+    return wide
+
+
+def table_named(elements, caption: str):
+    return next((e for e in elements if e.tag == W + "tbl"
+                 and e.find("w:tblPr/w:tblCaption", NS).get(W + "val") == caption), None)
+
+
+def test_learning_objectives_get_a_landscape_section(built, model):
+    """Seven columns do not fit a portrait page without breaking words: that table, the
+    heading and instructions before it, get a landscape section (as the printed PDF gives it
+    a landscape page) with its own header and footer, their right tab at that page's margin;
+    the rest of the form stays portrait."""
+    form = next(f for f in model.forms if f.id == "learning-plan")
+    objectives = next(f for f in form.fields if getattr(f, "id", None) == "objectives")
+    meetings = next(f for f in form.fields if getattr(f, "id", None) == "meetings")
+    for lang in model.languages:
+        path = built / "dist" / lang / layout.form_docx(form)
+        doc = part(path, "word/document.xml")
+        sections = sections_of(doc)
+        assert [landscape(s) for s, _ in sections] == [False, True, False], lang
+        wide = sections[1][1]
+        assert table_named(wide, objectives.label[lang]) is not None
+        assert table_named(sections[2][1], meetings.label[lang]) is not None
+        # It opens with the heading just before the table (the instructions follow it).
+        before = form.fields[:form.fields.index(objectives)]
+        heading = next(i for i in reversed(before) if isinstance(i, m.Heading))
+        first = next(e for e in wide if e.tag == W + "p")
+        assert "".join(first.itertext()) == heading.text[lang] and pstyle(first) == "Heading2", lang
+        # The landscape section's table fills its width; a portrait section's fits its own.
+        for sect, elements in sections:
+            size, margins = sect.find("w:pgSz", NS), sect.find("w:pgMar", NS)
+            room = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+            for tbl in (e for e in elements if e.tag == W + "tbl"):
+                total = sum(int(g.get(W + "w")) for g in tbl.iterfind("w:tblGrid/w:gridCol", NS))
+                assert total <= room + 5, lang
+        # Its own header and footer, their right tab stop at the landscape margin.
+        refs = {r.get(W + "type"): r.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+                for r in sections[1][0].iterfind("w:headerReference", NS)}
+        first = {r.get(W + "type"): r.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+                 for r in sections[0][0].iterfind("w:headerReference", NS)}
+        last = {r.get(W + "type"): r.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+                for r in sections[2][0].iterfind("w:headerReference", NS)}
+        assert refs and first and refs != first and last == first, lang
+        size, margins = sections[1][0].find("w:pgSz", NS), sections[1][0].find("w:pgMar", NS)
+        room = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+        for name in ("word/header", "word/footer"):
+            stops = {int(t.get(W + "pos")) for hf in parts_named(path, name) for t in hf.iter(W + "tab")
+                     if t.get(W + "val") == "right"}
+            assert any(abs(s - room) < 5 for s in stops), f"{lang}: no right tab at {room} in the {name}s"
+        wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+        ids = [d.get("id") for h in parts_named(path, "word/header") for d in h.iter(wp + "docPr")]
+        assert len(ids) == 2 and len(set(ids)) == 2, f"{lang}: the logos' drawing ids {ids}"
+
+
+def _longest_first(labels: list[str]) -> list[int]:
+    return sorted(range(len(labels)), key=lambda i: -max(len(w) for w in labels[i].split()))
+
+
+def test_learning_objectives_break_no_word_in_libreoffice(built, model, tmp_path):
+    """Filled with the options and dates of the longest words, the objectives table as
+    LibreOffice prints it splits none of its headings', placeholders' or values' words
+    across two lines (it did: "Promouvoi|r", "septembr|e")."""
+    from docx_helpers import fill
+    form = next(f for f in model.forms if f.id == "learning-plan")
+    table = next(f for f in form.fields if getattr(f, "id", None) == "objectives")
+    for lang in model.languages:
+        months = model.ui("month_names", lang).split()
+        longest_month = max(range(12), key=lambda i: len(months[i]))
+        values, words = {}, set()
+        for col in table.columns:
+            words |= set(col.label[lang].split())
+            if getattr(col, "placeholder", None):
+                words |= set(col.placeholder[lang].split())
+            if isinstance(col, m.ChoiceField):
+                order = _longest_first([o.label[lang] for o in col.options])
+                for row in range(1, table.rows + 1):
+                    option = col.options[order[(row - 1) % len(order)]]
+                    values[f"objectives.{row}.{col.id}"] = option.value
+                    words |= set(option.label[lang].split())
+            elif isinstance(col, m.DateField):
+                for row in range(1, table.rows + 1):
+                    values[f"objectives.{row}.{col.id}"] = dt.date(2026, longest_month + 1, 30)
+                words.add(months[longest_month])
+        source = built / "dist" / lang / layout.form_docx(form)
+        filled = fill(source, tmp_path / f"{form.id}-{lang}.docx", values, months)
+        for doc in (source, filled):
+            (pdf,) = convert([doc], "pdf", tmp_path / f"pdf-{lang}-{doc.parent.name}", tmp_path / "profile")
+            text = unicodedata.normalize("NFKC", " ".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages))
+            tokens = [t.strip(".,;:()").replace("\u2019", "'") for t in text.split()]
+            wanted = {w.strip(".,;:()").replace("\u2019", "'") for w in words}
+            wanted = {w for w in wanted if len(w) > 3}
+            split = sorted({a + "|" + b for a, b in zip(tokens, tokens[1:])
+                            if (a.rstrip("-") + b) in wanted and a not in wanted})
+            assert not split, f"{lang}/{doc.name}: words broken across lines: {split}"
+            if doc == filled:
+                missing = sorted(wanted - set(tokens))
+                assert not missing, f"{lang}: not found whole in the PDF: {missing}"

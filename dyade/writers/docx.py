@@ -9,6 +9,7 @@ or the sources' last change).
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -294,7 +295,9 @@ class _FormDocument:
         self.doc = docx.Document()
         self.next_id = 1000
         self.style_ids: dict[str, str] = {}  # paragraph style name → id; "" → the default's
-        self.body_width = 0
+        self.body_width = 0       # of the section being written
+        self.portrait_width = 0   # of a portrait page
+        self.landscape = False    # whether the section being written is landscape
 
     # small helpers
     def ui(self, key: str, default: str | None = None) -> str:
@@ -327,12 +330,28 @@ class _FormDocument:
     def build(self) -> None:
         self.setup_page()
         self.setup_styles()
-        self.header_footer()
+        self.header_footer(self.doc.sections[0])
         self.title_block()
         plan = iter(ctl.controls(self.form))
         self.plan = plan
+        # A table too wide for a portrait page gets a landscape section, with the headings and
+        # instructions just before it (its `lead`), as the printed PDF gives it a landscape page.
+        lead: list = []
         for item in self.form.fields:
+            if isinstance(item, (m.Heading, m.Instructions)):
+                lead.append(item)
+                continue
+            wide = isinstance(item, m.TableField) and self.needs_landscape(item)
+            if wide != self.landscape:
+                self.new_section(landscape=wide)
+            for before in lead:
+                self.item(before)
+            lead = []
             self.item(item)
+        if lead and self.landscape:
+            self.new_section(landscape=False)
+        for before in lead:
+            self.item(before)
         leftover = next(plan, None)
         if leftover is not None:  # a bug, not a user error: the reader relies on this order
             raise BuildError(f"internal error: control {leftover.tag!r} of form {self.form.id!r} was not written")
@@ -435,7 +454,13 @@ class _FormDocument:
             raise BuildError("internal error: unexpected id for the help text style")
         answer = para_style("Field Answer", after=6)
         self._insert_ppr(answer.element.get_or_add_pPr(), ox.paragraph_borders(bottom=("single", 4, 2, RULE)))
-        box = para_style("Field Box", after=0)
+        # The paragraphs holding a plain-text control are grey: LibreOffice 7.4 opens such a
+        # control as an input field, drawn in its paragraph's colour (it drops the placeholder
+        # run's style and colour), so only a grey paragraph shows its placeholder grey, as Word
+        # does.  What is typed in Word takes the control's own run properties (TEXT_COLOUR, see
+        # text_control), and the other words of these paragraphs have that colour directly (`dark`).
+        para_style("Field Input", colour=ox.PLACEHOLDER_COLOUR, base="Field Answer")
+        box = para_style("Field Box", colour=ox.PLACEHOLDER_COLOUR, after=0)  # holds a long-text control only
         side = ("single", 4, 4, RULE)
         self._insert_ppr(box.element.get_or_add_pPr(),
                          ox.paragraph_borders(top=side, left=side, bottom=side, right=side))
@@ -451,6 +476,7 @@ class _FormDocument:
         sign_line.paragraph_format.right_indent = Cm(6)
         para_style("Signature Caption", size=9, colour=MUTED, after=6)
         para_style("Table Text", size=9.5, after=0)
+        para_style("Table Input", colour=ox.PLACEHOLDER_COLOUR, base="Table Text")  # as "Field Input"
         para_style("Table Heading", size=9.5, colour="FFFFFF", bold=True, after=0)
 
         placeholder = styles.add_style(ox.PLACEHOLDER_STYLE_NAME, WD_STYLE_TYPE.CHARACTER)
@@ -518,19 +544,48 @@ class _FormDocument:
         section.left_margin = section.right_margin = MARGIN
         section.top_margin, section.bottom_margin = Cm(2.9), Cm(2)
         section.header_distance = section.footer_distance = Cm(0.9)
-        self.body_width = width - 2 * MARGIN
+        self.body_width = self.portrait_width = width - 2 * MARGIN
 
-    def header_footer(self) -> None:
-        section = self.doc.sections[0]
+    def new_section(self, landscape: bool) -> None:
+        """End the section written so far at the last paragraph, and go on in
+        a new section, on a new page, landscape or portrait."""
+        body = self.doc.element.body
+        last = body.sectPr.getprevious()
+        if last is None or last.tag != qn("w:p"):
+            last = self.para()._p
+        last.set_sectPr(body.sectPr.clone())  # the section so far, its header and footer included
+        sentinel = body.sectPr                # from here on: the new section
+        for ref in sentinel.xpath("w:headerReference|w:footerReference"):
+            sentinel.remove(ref)
+        section = self.doc.sections[-1]
+        width, height = PAGE_SIZES[self.prog.page_size]
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (height, width) if landscape else (width, height)
+        self.body_width = section.page_width - 2 * MARGIN
+        self.landscape = landscape
+        if landscape:
+            # Its own header and footer, their right tab stop at this page's margin.
+            section.header.is_linked_to_previous = False
+            section.footer.is_linked_to_previous = False
+            self.header_footer(section)
+        else:
+            # Back to portrait: the first section's header and footer.
+            first = self.doc.sections[0]._sectPr
+            for i, ref in enumerate(first.xpath("w:headerReference|w:footerReference")):
+                sentinel.insert(i, copy.deepcopy(ref))
+
+    def header_footer(self, section) -> None:
         org = self.prog.organisation
         header = section.header.paragraphs[0]
         header.style = self.doc.styles["Header"]
+        self.right_tab(header)
         logo = self.logo_path()
         if logo is not None:
             shape = header.add_run().add_picture(str(logo), height=LOGO_HEIGHT)
             doc_pr = shape._inline.docPr
             doc_pr.set("descr", org.logo_alt[self.lang])
             doc_pr.set("name", "Logo")
+            doc_pr.set("id", str(len(self.doc.sections)))  # one drawing id per header: 1, 2…
         header.add_run("\t")
         name = header.add_run(self.t(org.name))
         name.bold = True
@@ -540,6 +595,7 @@ class _FormDocument:
 
         footer = section.footer.paragraphs[0]
         footer.style = self.doc.styles["Footer"]
+        self.right_tab(footer)
         footer.add_run(self.t(f"{org.short_name[self.lang]} · {self.ui('form')} {self.form.number} — "
                               f"{self.form.title[self.lang]}") + "\t")
         # "Page {page} of {pages}" with PAGE and NUMPAGES fields in place.
@@ -551,6 +607,14 @@ class _FormDocument:
                 footer._p.extend(ox.field_runs("NUMPAGES"))
             elif piece:
                 footer.add_run(self.t(piece))
+
+    def right_tab(self, p) -> None:
+        """In a landscape section, move the Header and Footer styles' right tab
+        stop (at a portrait page's margin) to this page's margin."""
+        if self.body_width != self.portrait_width:
+            stops = p.paragraph_format.tab_stops
+            stops.add_tab_stop(self.portrait_width, WD_TAB_ALIGNMENT.CLEAR)
+            stops.add_tab_stop(self.body_width, WD_TAB_ALIGNMENT.RIGHT)
 
     def logo_path(self) -> Path | None:
         path = Path(self.model.root) / self.prog.organisation.logo
@@ -711,14 +775,23 @@ class _FormDocument:
     def answer_field(self, item) -> None:
         """A field answered in one control on a line of its own."""
         self.labelled(item)
-        p = self.para(style="Field Answer")
-        p._p.append(self.control(self.take(item.id), item.label[self.lang], item))
+        c = self.take(item.id)
+        p = self.para(style="Field Input" if c.word_type == "text" else "Field Answer")
+        p._p.append(self.control(c, item.label[self.lang], item))
         return p
 
     def number_field(self, item: m.NumberField) -> None:
         p = self.answer_field(item)
         if item.unit:
-            p.add_run("\u00a0" + self.t(item.unit))
+            self.dark(p, "\u00a0" + self.t(item.unit))
+
+    @staticmethod
+    def dark(p, text: str):
+        """A run of `text` at the end of `p` in the body text's colour, given
+        directly: the paragraphs holding a plain-text control are grey."""
+        run = p.add_run(text)
+        run.font.color.rgb = RGBColor.from_string(TEXT_COLOUR)
+        return run
 
     def label(self, f):
         return self.para(self.t(f.label), style="Field Label")
@@ -766,7 +839,7 @@ class _FormDocument:
 
     def text_control(self, c: ctl.Control, alias: str, f, short: bool):
         return ox.text_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_text", short),
-                               multiline=c.kind == ctl.LONG_TEXT, lang=self.locale)
+                               multiline=c.kind == ctl.LONG_TEXT, lang=self.locale, typed_colour=TEXT_COLOUR)
 
     def date_control(self, c: ctl.Control, alias: str, f, short: bool):
         return ox.date_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_date", short),
@@ -787,7 +860,7 @@ class _FormDocument:
 
     def number_control(self, c: ctl.Control, alias: str, f, short: bool):
         return ox.text_control(c.tag, alias, self.sdt_id(), self.placeholder(f, "placeholder_number", short),
-                               lang=self.locale)
+                               lang=self.locale, typed_colour=TEXT_COLOUR)
 
     def checkbox_control(self, c: ctl.Control, alias: str, f, short: bool):
         return self.checkbox(c, alias)
@@ -799,11 +872,12 @@ class _FormDocument:
     # -- composite fields ---------------------------------------------------------
     def signature(self, f: m.SignatureField) -> None:
         label = f.label[self.lang]
-        p = self.para(style="Field Answer")
-        p.add_run(self.label_colon(self.ui("name")))
+        p = self.para(style="Field Input")
+        self.dark(p, self.label_colon(self.ui("name")))
         c = self.take(f"{f.id}-name")
         p._p.append(ox.text_control(c.tag, f"{label} – {self.ui('name')}", self.sdt_id(),
-                                    self.placeholder(f, "placeholder_text"), lang=self.locale))
+                                    self.placeholder(f, "placeholder_text"), lang=self.locale,
+                                    typed_colour=TEXT_COLOUR))
         p.paragraph_format.keep_with_next = True  # the whole block on one page
         self.para(style="Signature Line")
         self.para(self.ui("signature"), style="Signature Caption").paragraph_format.keep_with_next = True
@@ -814,9 +888,44 @@ class _FormDocument:
                                     self.ui("placeholder_date"), locale=self.locale,
                                     date_format=self.ui("date_format"), lang=self.locale))
 
+    def column_minimums(self, f: m.TableField) -> list[int]:
+        """The width (EMU) each column of `f` needs so that no word breaks: the
+        longest word of its heading, of its placeholder and of what a
+        participant may pick in it (the items of a list, the dates)."""
+        out = []
+        for col in f.columns:
+            words = [(w, True) for w in words_of(self.t(col.label))]
+            for text in self.cell_texts(col):
+                words.extend((w, False) for w in words_of(text))
+            out.append(max((text_width(w, TABLE_TEXT_SIZE, bold) for w, bold in words), default=0) + CELL_PADDING)
+        return out
+
+    def cell_texts(self, col) -> list[str]:
+        """What a cell of column `col` may show: its placeholder, or a value picked."""
+        kind = ctl.kind_of(col)
+        key = {ctl.TEXT: "placeholder_text", ctl.LONG_TEXT: "placeholder_text", ctl.NUMBER: "placeholder_number",
+               ctl.DATE: "placeholder_date", ctl.CHOICE: "placeholder_choice", ctl.RATING: "placeholder_choice"}
+        if kind == ctl.CHECKBOX:
+            return [ox.UNCHECKED_GLYPH]
+        texts = [self.placeholder(col, key[kind], short=True)]
+        if kind == ctl.NUMBER:
+            # The unit follows the number after a no-break space.
+            unit = "\u00a0" + self.t(col.unit) if col.unit else ""
+            texts = [texts[0] + unit, "0000" + unit]
+        elif kind == ctl.CHOICE:
+            texts += [o.label[self.lang] for o in col.options]
+        elif kind == ctl.RATING:
+            texts += [f"{col.scale} – {text[self.lang]}" for text in (col.low, col.high) if text]
+        elif kind == ctl.DATE:
+            texts += date_samples(self.ui("date_format"), self.ui("month_names").split())
+        return texts
+
+    def needs_landscape(self, f: m.TableField) -> bool:
+        return sum(self.column_minimums(f)) > WORDS_SHARE * self.portrait_width
+
     def table(self, f: m.TableField) -> None:
         cols = f.columns
-        widths = column_widths([col.label[self.lang] for col in cols], [c.type for c in cols], self.body_width)
+        widths = column_widths(self.column_minimums(f), [c.type for c in cols], self.body_width)
         table = self.doc.add_table(rows=f.rows + 1, cols=len(cols))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -854,14 +963,14 @@ class _FormDocument:
                 cell = row.cells[i]
                 cell.width = widths[i]
                 para = cell.paragraphs[0]
-                self.set_style(para, "Table Text")
                 c = self.take(f"{f.id}.{r}.{col.id}")
+                self.set_style(para, "Table Input" if c.word_type == "text" else "Table Text")
                 alias = f"{col.label[self.lang]} – {self.ui('row')} {r}"
                 if c.kind == ctl.CHECKBOX:
                     para.alignment = 1
                 para._p.append(self.control(c, alias, col))
                 if isinstance(col, m.NumberField) and col.unit:
-                    para.add_run("\u00a0" + self.t(col.unit))
+                    self.dark(para, "\u00a0" + self.t(col.unit))
         # A little air after the table.
         self.para(style="Table Text")
 
@@ -939,18 +1048,57 @@ COLUMN_WEIGHTS = m.require_kinds({"text": 2.0, "long_text": 3.0, "date": 1.5, "n
                                  [k.type for k in m.FIELD_KINDS if k.in_tables])
 
 
-def column_widths(labels: list[str], kinds: list[str], total: int) -> list[int]:
-    """Column widths (EMU) sharing `total` by field type, each wide enough for
-    the longest word of its heading (so no heading breaks inside a word)."""
-    emu_per_char = Pt(6.2)              # a bold 9.5 pt character, generously
-    padding = Pt(12)                    # the cell's left and right margins
-    minimum = [int(max(len(w) for w in label.split()) * emu_per_char + padding) if label.split() else int(padding)
-               for label in labels]
+# A table whose columns need more than this share of a portrait page's width
+# for their longest words alone is put in a landscape section: what is left
+# is what gives its writing columns room to write in.
+WORDS_SHARE = 0.8
+TABLE_TEXT_SIZE = 9.5     # pt, of the "Table Text" and "Table Heading" styles
+CELL_PADDING = Pt(14)     # a cell's left and right margins and borders, generously
+
+
+def words_of(text: str) -> list[str]:
+    """The words a line may break between (a no-break space joins two)."""
+    return [w for w in re.split(r"[ \t\n]+", text) if w]
+
+
+def text_width(word: str, size: float, bold: bool = False) -> int:
+    """A generous width (EMU) of `word` at `size` pt: DejaVu Sans's advances,
+    about, the widest of the fonts LibreOffice puts in Calibri's place (Word's
+    Calibri is narrower still)."""
+    em = 0.0
+    for ch in word:
+        if ch in "iljtfr'’.,:;!|()[]-\u00a0\u202f ":
+            em += 0.42
+        elif ch in "mwMW":
+            em += 1.0
+        elif ch.isupper():
+            em += 0.78
+        else:
+            em += 0.65
+    return int(Pt(em * size * (1.15 if bold else 1.0)))
+
+
+def date_samples(date_format: str, months: list[str]) -> list[str]:
+    """A date of every month as the date format writes it (the day and year
+    as wide as they come), for the width of a date column."""
+    tokens = {"yyyy": "2026", "yy": "26", "MM": "12", "M": "12", "dddd": "Wednesday", "ddd": "Wed", "dd": "30",
+              "d": "30"}
+    out = []
+    for month in months:
+        out.append(re.sub(r"yyyy|yy|MMMM|MMM|MM|M|dddd|ddd|dd|d",
+                          lambda t: month if t.group() == "MMMM" else month[:3] if t.group() == "MMM"
+                          else tokens[t.group()], date_format))
+    return out
+
+
+def column_widths(minimum: list[int], kinds: list[str], total: int) -> list[int]:
+    """Column widths (EMU) sharing `total` by field type, each at least its
+    `minimum` (so that no word breaks), when there is room for them all."""
     if sum(minimum) >= total:  # too many columns: shrink them all alike
         return [int(total * w / sum(minimum)) for w in minimum]
     weights = [COLUMN_WEIGHTS[k] for k in kinds]
-    widths = [0] * len(labels)
-    free = list(range(len(labels)))
+    widths = [0] * len(minimum)
+    free = list(range(len(minimum)))
     budget = total
     # Give the narrow columns their minimum, share the rest by weight.
     while free:

@@ -65,21 +65,12 @@ class Collection:
     def people(self) -> dict[str, str]:
         """{key: the name as most often written} of everyone named as the
         person a copy is filed under."""
-        spellings: dict[str, dict[str, int]] = {}
-        for r in self.records:
-            if r.person:
-                counts = spellings.setdefault(r.person, {})
-                counts[people.display(r.who[0])] = counts.get(people.display(r.who[0]), 0) + 1
-        return {k: max(sorted(v), key=v.get) for k, v in spellings.items()}
-
-
-def read_docx(path: Path, model: m.Model) -> Returned:
-    return read_return(path, model)
+        return people.most_written(r.who[0] for r in self.records if r.who)
 
 
 # How each kind of returned file is read, by the end of its name.
 READERS: dict[str, Callable[[Path, m.Model], Returned]] = {
-    ".docx": read_docx,
+    ".docx": read_return,
 }
 
 # Files a word processor or a mail program leaves beside real ones.
@@ -174,15 +165,11 @@ def _other_programme(path: Path, returned: Returned, model: m.Model) -> str | No
 
 def _name_notes(collection: Collection) -> list[str]:
     """Names that are probably one person written two ways."""
-    spellings: dict[str, dict[str, int]] = {}
-    for r in collection.records:
-        for name in r.who:
-            k = people.key(name)
-            if k:
-                counts = spellings.setdefault(k, {})
-                counts[name] = counts.get(name, 0) + 1
-    names = {k: max(sorted(v), key=v.get) for k, v in spellings.items()}
-    files = {k: sum(v.values()) for k, v in spellings.items()}
+    written = [name for r in collection.records for name in r.who]
+    names = people.most_written(written)
+    files: dict[str, int] = {}
+    for name in written:
+        files[people.key(name)] = files.get(people.key(name), 0) + 1
     notes = []
     for a, b in people.near_matches(names):
         notes.append(f"names: \u201c{names[a]}\u201d ({_files(files[a])}) and \u201c{names[b]}\u201d "

@@ -22,6 +22,18 @@ def display(name: str) -> str:
     return " ".join(name.split())
 
 
+def most_written(names) -> dict[str, str]:
+    """{key: the spelling written most often (the first in order on a tie)}
+    of the names given, empty ones left out."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in names:
+        k = key(name)
+        if k:
+            spellings = counts.setdefault(k, {})
+            spellings[display(name)] = spellings.get(display(name), 0) + 1
+    return {k: max(sorted(v), key=v.get) for k, v in counts.items()}
+
+
 def near_matches(names: dict[str, str]) -> list[tuple[str, str]]:
     """Pairs of keys of `names` ({key: as written}) that are probably one
     person misspelt: close in spelling, or the same words in another order."""

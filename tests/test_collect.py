@@ -55,20 +55,23 @@ def on_document(fn):
     return change
 
 
+def emptied(root, tag: str):
+    """The content of the control `tag`, placeholder and its flag removed."""
+    sdt = next((s for s in root.iter(W + "sdt") if sdt_tag(s) == tag), None)
+    assert sdt is not None, f"no control {tag}"
+    pr = sdt.find("w:sdtPr", NS)
+    for flag in pr.findall("w:showingPlcHdr", NS):
+        pr.remove(flag)
+    content = sdt.find("w:sdtContent", NS)
+    for child in list(content):
+        content.remove(child)
+    return content
+
+
 def typed(tag: str, text: str):
     """Type `text` into the control `tag` as plain runs (a date typed, not picked)."""
     def fn(root):
-        for sdt in root.iter(W + "sdt"):
-            if sdt_tag(sdt) == tag:
-                pr = sdt.find("w:sdtPr", NS)
-                for flag in pr.findall("w:showingPlcHdr", NS):
-                    pr.remove(flag)
-                content = sdt.find("w:sdtContent", NS)
-                for child in list(content):
-                    content.remove(child)
-                etree.SubElement(etree.SubElement(content, W + "r"), W + "t").text = text
-                return
-        raise AssertionError(f"no control {tag}")
+        etree.SubElement(etree.SubElement(emptied(root, tag), W + "r"), W + "t").text = text
     return fn
 
 
@@ -420,13 +423,7 @@ def test_line_breaks_are_kept_however_the_editor_wrote_them(built, model, tmp_pa
 
     def lines_as(style):
         def fn(root):
-            sdt = next(s for s in root.iter(W + "sdt") if sdt_tag(s) == "observations")
-            pr = sdt.find("w:sdtPr", NS)
-            for flag in pr.findall("w:showingPlcHdr", NS):
-                pr.remove(flag)
-            content = sdt.find("w:sdtContent", NS)
-            for child in list(content):
-                content.remove(child)
+            content = emptied(root, "observations")
             if style == "paragraphs":
                 for line in ("un", "deux", "trois"):
                     p = etree.SubElement(content, W + "p")

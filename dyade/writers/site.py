@@ -96,22 +96,24 @@ def _plan(model: m.Model, ctx: Context, log, lang: str) -> list[Task]:
 WRITER = Writer(name="site", plan=_plan, needs=("docx", "pdf"), work_dirs=(WORK_DIR,))
 
 
+def _root_page(model: m.Model, template: str, **extra) -> bytes:
+    """A page at the site's root, outside the languages' sites."""
+    env = jinja_env(project_or_bundled(Path(model.root), "templates/site"))
+    return env.get_template(template).render(
+        model=model, brand=brand(model),
+        logo_suffix=Path(model.programme.organisation.logo).suffix.lower(), **extra).encode("utf-8")
+
+
 def chooser_page(model: m.Model) -> bytes:
     """site/index.html: sends visitors to the site in their browser's language."""
-    env = jinja_env(project_or_bundled(Path(model.root), "templates/site"))
-    return env.get_template("index.html.j2").render(
-        model=model, brand=brand(model),
-        logo_suffix=Path(model.programme.organisation.logo).suffix.lower()).encode("utf-8")
+    return _root_page(model, "index.html.j2")
 
 
 def not_found_page(model: m.Model) -> bytes:
     """site/404.html: what hosts serve from the root for a missing address."""
-    env = jinja_env(project_or_bundled(Path(model.root), "templates/site"))
     site_url = model.programme.site_url
-    base = safety.url_for_html(site_url.rstrip("/") + "/") if site_url else "/"
-    return env.get_template("404.html.j2").render(
-        model=model, brand=brand(model), base=base,
-        logo_suffix=Path(model.programme.organisation.logo).suffix.lower()).encode("utf-8")
+    return _root_page(model, "404.html.j2",
+                      base=safety.url_for_html(site_url.rstrip("/") + "/") if site_url else "/")
 
 
 def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:

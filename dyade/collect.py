@@ -3,8 +3,8 @@
     collection = collect(model, Path("returned"), today=dt.date.today())
 
 Every file under the folder (sub-folders too) is read by the reader its
-name's ending selects (`READERS`: the DOCX read-back now; fillable PDFs and
-files saved by the browser add theirs), one at a time: a file that cannot
+name's ending selects (`READERS`: the DOCX and the fillable-PDF read-backs;
+a new kind of returned file is one more entry), one at a time: a file that cannot
 be read becomes one problem and the others go on.  Nothing under the
 folder is ever written, moved or deleted.  The result is the same for the
 same files, whatever order the disk lists them in.
@@ -22,6 +22,7 @@ from . import controls as ctl
 from . import model as m
 from . import people
 from .readback import Returned, UnreadableForm, read_return
+from .readback_pdf import read_pdf_return
 
 
 @dataclass
@@ -35,6 +36,13 @@ class Record:
     returned: dt.date              # when the file arrived (its modification date)
     who: list[str]                 # the answers of the form's `identifies` fields, as written
     problems: list[str] = field(default_factory=list)
+    signatures: dict[str, str] = field(default_factory=dict)  # {signature field id: status}, PDF forms
+
+    @property
+    def values(self) -> dict:
+        """The answers, and what the file says beside them: the state of
+        each digital signature, as `<id>-signature` (PDF forms)."""
+        return {**self.answers, **{f"{ident}-signature": status for ident, status in self.signatures.items()}}
 
     @property
     def person(self) -> str:
@@ -71,6 +79,7 @@ class Collection:
 # How each kind of returned file is read, by the end of its name.
 READERS: dict[str, Callable[[Path, m.Model], Returned]] = {
     ".docx": read_return,
+    ".pdf": read_pdf_return,
 }
 
 # Files a word processor or a mail program leaves beside real ones.
@@ -138,7 +147,8 @@ def read_one(path: Path, rel: str, model: m.Model) -> Record | str:
         value = returned.answers.get(f"{ident}-name" if f"{ident}-name" in returned.answers else ident)
         who.append(people.display(value) if isinstance(value, str) else "")
     record = Record(rel, form, returned.lang, returned.version, returned.answers,
-                    dt.date.fromtimestamp(os.stat(path).st_mtime), who, list(returned.problems))
+                    dt.date.fromtimestamp(os.stat(path).st_mtime), who, list(returned.problems),
+                    dict(returned.signatures))
     if returned.version and not record.current:
         record.problems.insert(0, f"made from an older version of the form {form.id!r} (version {returned.version}; "
                                   f"the form is now version {ctl.form_version(form)}): fields added since are empty")

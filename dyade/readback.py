@@ -125,6 +125,7 @@ class Returned:
     answers: dict                      # {field id: value}, as read_form gives them
     problems: list[str] = field(default_factory=list)  # answers that need a person's eye, one sentence each
     programme: Optional[str] = None    # the title of the programme the file says it belongs to
+    signatures: dict[str, str] = field(default_factory=dict)  # {signature field id: status} (PDF forms)
 
 
 def read_form(path: Union[str, Path], form: Union[m.Form, m.Model, None] = None, *,
@@ -162,7 +163,7 @@ def read_return(path: Union[str, Path], form: Union[m.Form, m.Model, None] = Non
         lang = _file_language(parts, props, model)
         placeholders = _known_placeholders(form, model)
         placeholders |= {c.text.strip() for c in found if c.placeholder and c.text.strip()}
-        reading = _Reading(placeholders, _months(model), lang)
+        reading = _Reading(placeholders, month_names(model), lang)
         form_id = props.get(ctl.FORM_PROPERTY) or _identifier(parts) or getattr(form, "id", None)
         version = props.get(ctl.VERSION_PROPERTY)
         core = parts.get("core")
@@ -194,7 +195,7 @@ def _kind_refused(mode: int, name: str) -> UnreadableForm | None:
     return UnreadableForm(f"{name} is {kind}, not an ordinary file: give the path of the returned .docx file itself")
 
 
-def _read_whole(path: Path) -> bytes:
+def read_whole(path: Path) -> bytes:
     """The bytes of the file at `path`, which must be an ordinary file of at
     most MAX_FILE_BYTES: its kind is checked before it is opened (a pipe
     would block), and again on what was opened (it may have been replaced
@@ -228,7 +229,7 @@ def _read_whole(path: Path) -> bytes:
 
 def _open(path: Path) -> dict:
     name = path.name
-    data = _read_whole(path)
+    data = read_whole(path)
     magic = data[:8]
     if magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableForm(f"{name} is an old Word (.doc) file or a password-protected document: open it in "
@@ -536,14 +537,14 @@ def _with_form(form, found: list[FoundControl], reading: _Reading, version: Opti
         kept, other = _value(control, assigned[i], reading), _value(control, c, reading)
         if other != kept and other != ctl.empty_value(control.kind):
             problems.append(f"the field {control.tag!r} is in the file twice; the first copy was read "
-                            f"({_shown(kept)}) and the other was not ({_shown(other)}): ask which answer is meant")
+                            f"({shown(kept)}) and the other was not ({shown(other)}): ask which answer is meant")
     for c in foreign:
         value = _free_value(c, reading)
         older = f" (this file is version {version} of the form)" if version and version != ctl.form_version(form) else ""
         what = f"the field {c.tag!r}" if c.tag else f"an untitled {c.word_type} field"
         problems.append(f"{what} is not in the form {form.id!r}{older}, so its answer was not collected: "
-                        f"{_shown(value)}")
-    problems.extend(_flagged(form, result))
+                        f"{shown(value)}")
+    problems.extend(flagged_problems(form, result))
     return result, problems
 
 
@@ -575,7 +576,7 @@ def _read_tag(sdt) -> Optional[str]:
     return _val(pr.find(f"{W}tag")) or None if pr is not None else None
 
 
-def _shown(value) -> str:
+def shown(value) -> str:
     if value in ("", None):
         return "empty"
     if value is True or value is False:
@@ -584,7 +585,7 @@ def _shown(value) -> str:
     return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
-def _flagged(form, result: dict) -> list[str]:
+def flagged_problems(form, result: dict) -> list[str]:
     """One sentence per answer that is not what its field asks for."""
     out = []
 
@@ -927,7 +928,7 @@ def _known_placeholders(form, model) -> set[str]:
     return texts
 
 
-def _months(model) -> dict[str, int]:
+def month_names(model) -> dict[str, int]:
     """Month names and abbreviations of the declared languages and of the
     languages people often write dates in (dyade.dates)."""
     return _month_table(tuple(_strings(model).get("month_names", {}).values()))

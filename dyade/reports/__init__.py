@@ -22,7 +22,7 @@ def load(name: str):
 @dataclass(frozen=True)
 class Column:
     header: str
-    value: Callable[[dict], Any]     # from a record's answers (or a table row)
+    value: Callable[[dict], Any]     # from a record's values (or a table row)
     kind: str                        # the control kind of its values, or "rows"
 
 
@@ -52,6 +52,9 @@ def answer_columns(model: m.Model, form: m.Form, lang: str) -> list[Column]:
                               lambda a, k=f"{f.id}-name": a.get(k), "text"))
             out.append(Column(f"{name} – {ui(model, 'date', lang)} [{f.id}-date]",
                               lambda a, k=f"{f.id}-date": a.get(k), "date"))
+            # A PDF signed digitally: whether it is intact (see Record.values).
+            out.append(Column(f"{name} – {ui(model, 'collect_digital_signature', lang)} [{f.id}-signature]",
+                              lambda a, k=f"{f.id}-signature": a.get(k) or "", "text"))
         elif isinstance(f, m.TableField):
             out.append(Column(f"{name} [{f.id}]", lambda a, f=f: len(filled_rows(f, a.get(f.id) or [])), "rows"))
         else:

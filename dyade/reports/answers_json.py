@@ -19,7 +19,7 @@ def write(collection, out: Path) -> list[str]:
         "returns": [{
             "file": r.path, "form": r.form.id, "language": r.lang, "version": r.version,
             "current_version": r.current, "returned": r.returned.isoformat(), "who": r.who,
-            "answers": as_json(r.answers), "problems": r.problems,
+            "answers": as_json(r.answers), "signatures": r.signatures, "problems": r.problems,
         } for r in collection.records],
         "unread": [{"file": path, "problem": why} for path, why in collection.unread],
         "notes": collection.notes,

@@ -27,7 +27,7 @@ def write(collection, out: Path) -> list[str]:
     for form in model.forms:
         records = [r for r in collection.records if r.form is form]
         columns = answer_columns(model, form, lang)
-        rows = [[*file_cells(r), *(c.value(r.answers) for c in columns)] for r in records]
+        rows = [[*file_cells(r), *(c.value(r.values) for c in columns)] for r in records]
         written.append(write_csv(out, f"{form.id}.csv", [*file_columns(model, lang), *(c.header for c in columns)], rows))
         for table in tables_of(form):
             cols = table_columns(table, lang)

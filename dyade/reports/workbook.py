@@ -35,7 +35,7 @@ def write(collection, out: Path) -> list[str]:
         kinds = ["text", "text", "text", "date", *(c.kind for c in columns)]
         _header(sheet, [*file_columns(model, lang), *(c.header for c in columns)])
         for r in records:
-            _row(sheet, [*file_cells(r), *(c.value(r.answers) for c in columns)], kinds)
+            _row(sheet, [*file_cells(r), *(c.value(r.values) for c in columns)], kinds)
         _finish(sheet)
         for table in tables_of(form):
             cols = table_columns(table, lang)

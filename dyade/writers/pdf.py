@@ -32,7 +32,8 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import layout, markdown, typography
+from .. import controls as ctl
+from .. import layout, markdown, pdfform, typography
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
@@ -383,6 +384,8 @@ class Job:
     function: str      # the typst function in docs.typ
     data: dict
     md_keys: list[str]
+    fields: list[pdfform.FieldSpec] = dataclasses.field(default_factory=list)  # a fillable form's fields
+    identity: dict[str, str] = dataclasses.field(default_factory=dict)        # which form, language, version
 
 
 PDF_UI_KEYS = ("form", "annex", "chapter", "forms", "annexes", "contents", "calendar", "purpose", "who_fills",
@@ -492,7 +495,7 @@ class Documents:
         return {"ref": True, "anchor": label_for(kind, ident, anchor), "text": text, "linked": False}
 
     # -- forms -------------------------------------------------------------
-    def field(self, f, lang: str, keys: list[str]) -> dict:
+    def field(self, f, lang: str, keys: list[str], fillable: bool = False) -> dict:
         tint = _tint(self.model.programme.colours.primary)
         if isinstance(f, m.Heading):
             return {"type": "heading", "text": self.t(f.text, lang)}
@@ -500,6 +503,8 @@ class Documents:
             return {"type": "instructions", "md": self.md(f.text, lang, keys), "tint": tint}
         data = {"type": f.type, "id": f.id, "label": self.t(f.label, lang), "help": self.t(f.help, lang)}
         data.update(FIELD_DATA[f.type](self, f, lang, keys))
+        if fillable:
+            data["fill"] = f.id  # lib.typ marks its boxes; pdfform makes them fields
         return data
 
     # What the typst template needs of each kind, besides its label and help
@@ -518,20 +523,21 @@ class Documents:
         options = [self.t(o.label, lang) for o in f.options]
         # In a table cell, long option labels become lettered boxes with a legend.
         long = len(f.options) > 4 or max(len(o) for o in options) > 16
-        return {"options": options, "codes": [chr(ord("A") + i) for i in range(len(f.options))] if long else None}
+        return {"options": options, "values": [o.value for o in f.options],
+                "codes": [chr(ord("A") + i) for i in range(len(f.options))] if long else None}
 
     def rating_data(self, f: m.RatingField, lang: str, keys: list[str]) -> dict:
         return {"scale": f.scale, "low": self.t(f.low, lang), "high": self.t(f.high, lang)}
 
     def checklist_data(self, f: m.ChecklistField, lang: str, keys: list[str]) -> dict:
-        return {"items": [self.t(o.label, lang) for o in f.items]}
+        return {"items": [self.t(o.label, lang) for o in f.items], "values": [o.value for o in f.items]}
 
     def table_data(self, f: m.TableField, lang: str, keys: list[str]) -> dict:
         tint = _tint(self.model.programme.colours.primary)
         columns = [self.field(c, lang, keys) for c in f.columns]
         return {"rows": f.rows, "tint": tint, "columns": columns, "landscape": _table_width(columns) > 11}
 
-    def form(self, form: m.Form, lang: str, keys: list[str]) -> dict:
+    def form(self, form: m.Form, lang: str, keys: list[str], fillable: bool = False) -> dict:
         return {
             "heading": self.numbered("form", form.number, form.title, lang),
             "anchor": label_for("form", form.id),
@@ -539,7 +545,7 @@ class Documents:
             "who": self.t(form.who, lang),
             "when": self.t(form.when, lang),
             "tint": _tint(self.model.programme.colours.primary),
-            "items": [self.field(f, lang, keys) for f in form.fields],
+            "items": [self.field(f, lang, keys, fillable) for f in form.fields],
         }
 
     def annex(self, annex: m.Annex, lang: str, keys: list[str]) -> dict:
@@ -664,8 +670,41 @@ class Documents:
     def form_doc(self, form: m.Form, lang: str) -> Job:
         keys: list[str] = []
         title = self.numbered("form", form.number, form.title, lang)
-        data = {"doc": self.doc_block(lang, title, title), "ui": self.ui_block(lang), "form": self.form(form, lang, keys)}
-        return Job(lang, "", "form-doc", data, keys)
+        data = {"doc": self.doc_block(lang, title, title), "ui": self.ui_block(lang),
+                "form": self.form(form, lang, keys, fillable=True)}
+        identity = {ctl.FORM_PROPERTY: form.id, ctl.LANGUAGE_PROPERTY: lang,
+                    ctl.VERSION_PROPERTY: ctl.form_version(form), "programme": self.model.programme.title[lang]}
+        return Job(lang, "", "form-doc", data, keys, self.form_fields(form, lang), identity)
+
+    def form_fields(self, form: m.Form, lang: str) -> list[pdfform.FieldSpec]:
+        """The PDF form fields of `form`: one per DOCX control (same names),
+        plus a signature field per signature block."""
+        label = lambda f: self.t(f.label, lang)
+        out = []
+        for c in ctl.controls(form):
+            if isinstance(c.parent, m.ChecklistField):
+                tooltip = f"{label(c.parent)} — {self.t(c.field.label, lang)}"
+            elif isinstance(c.parent, m.TableField):
+                cell = self.raw_ui("site_cell", lang).replace("{column}", self.t(c.field.label, lang))
+                tooltip = f"{label(c.parent)} — {typographic(cell.replace('{row}', str(c.row)), lang)}"
+            elif isinstance(c.parent, m.SignatureField):
+                part = "name" if c.tag.endswith("-name") else "date"
+                tooltip = f"{label(c.parent)} — {self.ui(part, lang)}"
+            else:
+                tooltip = label(c.field)
+            if c.kind == ctl.DATE:
+                tooltip += f" ({self.ui('pdf_date_hint', lang)})"
+            elif c.kind == ctl.NUMBER:
+                hint = [h for h in (self.model.number_range(c.field, lang), self.t(c.field.unit, lang)) if h]
+                tooltip += f" ({typographic(', '.join(hint), lang)})" if hint else ""
+            kind = PDF_FIELD_KINDS[c.kind]
+            states = tuple(ctl.choices(c.field)) if kind == pdfform.RADIO_GROUP else ()
+            size = 9 if isinstance(c.parent, m.TableField) else 10
+            out.append(pdfform.FieldSpec(c.tag, kind, tooltip, states, size))
+        for f in form.input_fields():
+            if isinstance(f, m.SignatureField):
+                out.append(pdfform.FieldSpec(f.id, pdfform.SIGNATURE, f"{label(f)} — {self.ui('signature', lang)}"))
+        return out
 
     def annex_doc(self, annex: m.Annex, lang: str) -> Job:
         keys: list[str] = []
@@ -759,6 +798,17 @@ def _link_targets(data) -> set[str]:
         ref["linked"] = ref["anchor"] in labels
     return labels
 
+
+# The PDF form field each kind of control becomes.
+PDF_FIELD_KINDS = m.require_kinds({
+    ctl.TEXT: pdfform.TEXT,
+    ctl.LONG_TEXT: pdfform.MULTILINE_TEXT,
+    ctl.DATE: pdfform.TEXT,
+    ctl.NUMBER: pdfform.TEXT,
+    ctl.CHOICE: pdfform.RADIO_GROUP,
+    ctl.RATING: pdfform.RADIO_GROUP,
+    ctl.CHECKBOX: pdfform.CHECKBOX,
+}, "the PDF form fields", ctl.KINDS)
 
 FIELD_DATA = m.require_kinds({
     "text": Documents.no_data,
@@ -883,7 +933,12 @@ def _prepare(model: m.Model, work: Path, log, pandoc_processes: int = 2) -> list
         (work / f"{name}.json").write_text(data, encoding="utf-8")
         (work / f"{name}-md.typ").write_text(module, encoding="utf-8")
         (work / f"{name}.typ").write_text(main, encoding="utf-8")
-        prepared.append((job, name, digest(common, data, module, main)))
+        fields = ""
+        if job.fields:
+            fields = json.dumps({"fields": [f.as_json() for f in job.fields], "identity": job.identity},
+                                ensure_ascii=False, indent=1)
+            (work / f"{name}-fields.json").write_text(fields, encoding="utf-8")
+        prepared.append((job, name, digest(common, data, module, main, fields)))
     return prepared
 
 
@@ -895,7 +950,7 @@ def plan(model: m.Model, ctx: Context, log, lang=None) -> list[Task]:
     import typst
 
     log("Converting the texts of the PDF handouts…")
-    salt = digest(ctx.salt, getattr(typst, "__version__", ""), PDF_STANDARDS)
+    salt = digest(ctx.salt, getattr(typst, "__version__", ""), PDF_STANDARDS, pdfform.code_digest())
     work = ctx.staging / WORK_DIR
     tasks = []
     # One pandoc at a time: the build's workers already use every core, and
@@ -911,6 +966,15 @@ def plan(model: m.Model, ctx: Context, log, lang=None) -> list[Task]:
 
 def run_task(work: str, name: str, out: str, epoch: int, staging: Path) -> list[str]:
     pdf, warnings = _compile(Path(work), name, out, epoch)
+    fields_file = Path(work) / f"{name}-fields.json"
+    if fields_file.is_file():
+        wanted = json.loads(fields_file.read_text(encoding="utf-8"))
+        try:
+            pdf = pdfform.make_fillable(pdf, [pdfform.FieldSpec.from_json(f) for f in wanted["fields"]],
+                                        wanted["identity"])
+        except pdfform.FieldLayoutError as exc:
+            raise BuildError(f"{out}: the form fields could not be placed ({exc}); the PDF templates and "
+                             f"the form's fields disagree: report this with the form's file") from None
     target = Path(staging) / out
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pdf)

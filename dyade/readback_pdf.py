@@ -15,6 +15,7 @@ never rendered, and whatever goes wrong is one plain sentence.
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 from typing import Optional, Union
 
@@ -161,10 +162,11 @@ def _signatures(form, found: pdfform.FoundFields, data: bytes) -> tuple[dict[str
     problems: list[str] = []
     if not signed:
         return out, problems
+    _quiet_pyhanko()
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
-        from pyhanko.sign.general import SignatureCoverageLevel
         from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
 
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         by_name = {s.field_name: s for s in reader.embedded_signatures}
@@ -192,6 +194,17 @@ def _signatures(form, found: pdfform.FoundFields, data: bytes) -> tuple[dict[str
         else:
             out[ident] = SIGNED_ALTERED
     return out, problems
+
+
+def _quiet_pyhanko() -> None:
+    """pyHanko logs every doubt with a traceback (a self-signed certificate,
+    a revision it cannot explain); what it finds is said in our own words,
+    so its logs are kept off the coordinator's terminal."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logger = logging.getLogger(name)
+        logger.propagate = False
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
 
 
 def _changed_since(sig, found: pdfform.FoundFields, data: bytes) -> list[str]:

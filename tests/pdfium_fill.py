@@ -61,7 +61,9 @@ def widgets(pdf) -> list[dict]:
     return out
 
 
-def fill(src: Path, dst: Path, answers: dict) -> list[dict]:
+def fill(src: Path, dst: Path, answers: dict, incremental: bool = False) -> list[dict]:
+    """`incremental`: saved as an update appended to the file, as viewers
+    save a signed document (the signed bytes stay as they were)."""
     pdf = pdfium.PdfDocument(str(src))
     pdf.init_forms()
     form = pdf.formenv.raw
@@ -94,6 +96,6 @@ def fill(src: Path, dst: Path, answers: dict) -> list[dict]:
             raw.FORM_OnLButtonDown(form, page.raw, 0, x, y)
             raw.FORM_OnLButtonUp(form, page.raw, 0, x, y)
             raw.FORM_ForceToKillFocus(form)
-    pdf.save(str(dst))
+    pdf.save(str(dst), flags=raw.FPDF_INCREMENTAL if incremental else 0)
     pdf.close()
     return found

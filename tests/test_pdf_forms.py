@@ -456,3 +456,16 @@ def test_collect_lists_the_digital_signatures(built, filled, signer, tmp_path):
     assert data["returns"][0]["signatures"] == {"mentee-signature": SIGNED_INTACT, "mentor-signature": ""}
     csv = (reports / "confidentiality.csv").read_text(encoding="utf-8-sig")
     assert "[mentee-signature-signature]" in csv and SIGNED_INTACT in csv
+
+
+@pytest.mark.parametrize("lang,form_id", CASES)
+def test_blank_fields_add_no_ink_to_the_paper_form(built, lang, form_id):
+    """Printed blank, a fillable form looks exactly like the paper form: its
+    empty fields draw nothing over the printed boxes."""
+    doc = pdfium.PdfDocument(str(form_pdf(built, lang, form_id)))
+    doc.init_forms()
+    from PIL import ImageChops
+    for n in range(len(doc)):
+        paper = doc[n].render(scale=1, may_draw_forms=False).to_pil().convert("RGB")
+        fillable = doc[n].render(scale=1, may_draw_forms=True).to_pil().convert("RGB")
+        assert ImageChops.difference(paper, fillable).getbbox() is None, f"page {n + 1}"

@@ -469,3 +469,30 @@ def test_blank_fields_add_no_ink_to_the_paper_form(built, lang, form_id):
         paper = doc[n].render(scale=1, may_draw_forms=False).to_pil().convert("RGB")
         fillable = doc[n].render(scale=1, may_draw_forms=True).to_pil().convert("RGB")
         assert ImageChops.difference(paper, fillable).getbbox() is None, f"page {n + 1}"
+
+
+def test_hostile_pdfs_are_one_plain_sentence(built, model, tmp_path):
+    """A password, a loop in the field tree, a field tree a thousand levels
+    deep: refused or cut short, never a hang or a traceback."""
+    from dyade.readback import UnreadableForm
+
+    src = form_pdf(built, "en", "feedback")
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(src) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="secret"))
+    with pytest.raises(UnreadableForm, match="protected by a password"):
+        read_pdf_return(locked, model)
+
+    looped = tmp_path / "looped.pdf"
+    with pikepdf.open(src) as pdf:
+        first = pdf.Root.AcroForm.Fields[0]
+        node = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("loop"), Kids=pikepdf.Array()))
+        node.Kids.append(node)
+        deep = node
+        for i in range(1000):
+            deep = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String(f"d{i}"), Kids=pikepdf.Array([deep])))
+        pdf.Root.AcroForm.Fields.append(deep)
+        assert first.T == "mentee-name"
+        pdf.save(looped)
+    got = read_pdf_return(looped, model)
+    assert got.form.id == "feedback"

@@ -284,12 +284,34 @@ def _unsafe_scheme(target: str) -> bool:
     return bool(match) and match.group(1).lower() not in ("http", "https", "mailto", "tel")
 
 
-def _transform_inlines(inlines: list, lang: str) -> list:
+# An e-mail or web address written as plain text: printed as a link.
+ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://[^\s<>\"]*[^\s<>\".,;:!?)\]]")
+
+
+def _linked_addresses(text: str) -> list:
+    """A Str's text as inlines, its addresses made links."""
+    out, at = [], 0
+    for match in ADDRESS_RE.finditer(text):
+        address = match.group(0)
+        target = address if "://" in address else f"mailto:{address}"
+        if match.start() > at:
+            out.append({"t": "Str", "c": text[at:match.start()]})
+        out += [_raw(f"#link({_typst_string(target)})["), {"t": "Str", "c": address}, _raw("];")]
+        at = match.end()
+    if at < len(text):
+        out.append({"t": "Str", "c": text[at:]})
+    return out
+
+
+def _transform_inlines(inlines: list, lang: str, in_link: bool = False) -> list:
     out: list = []
     for node in inlines:
         t = node.get("t")
         c = node.get("c")
         if t == "RawInline":
+            continue
+        if t == "Str" and not in_link and ADDRESS_RE.search(c):
+            out.extend(_linked_addresses(c))
             continue
         if t == "Math":
             out.append({"t": "Str", "c": c[1]})
@@ -297,7 +319,7 @@ def _transform_inlines(inlines: list, lang: str) -> list:
             out.extend(_transform_inlines(c[1], lang))  # its alt text
         elif t == "Link":
             target = c[2][0]
-            inner = _transform_inlines(c[1], lang)
+            inner = _transform_inlines(c[1], lang, in_link=True)
             match = REF_RE.match(target)
             # Written as raw typst, ended by ";" so that text right after the
             # link (".x", "(b)") cannot be read as part of the call.

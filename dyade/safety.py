@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import urllib.parse
+from dataclasses import dataclass
 
 # -- whole-value grammars -----------------------------------------------------------
 
@@ -43,6 +44,39 @@ WEB = re.compile(r"https?://(?:{h}\.)+{h}(?::[0-9]{{1,5}})?(?:/{c}*)?(?:\?(?:{c}
 PHONE = re.compile(r"\+?[0-9(][0-9 ().\-/]{1,28}[0-9]")
 # Link targets a text may hold, besides Dyade's own kind:id references.
 LINK_SCHEMES = ("http", "https", "mailto")
+
+# Cross-references between items: kind:id, kind:id#section.
+REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
+REF = re.compile(r"(" + "|".join(REF_KINDS) + r"):([a-z0-9-]*)(?:#([a-z0-9-]+))?")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """What a value of one string type of the model (`Colour`, `Email`…) must
+    match, and what the reader says when it does not: one entry serves the
+    reader (dyade.sources) and the JSON Schema (dyade.schema)."""
+    pattern: re.Pattern
+    what: str                 # "is not a colour", after the value
+    how: str                  # how to fix it
+    quoted: bool = True       # the value shown in quotes (else shortened, as typed)
+    schema: tuple = ()        # extra JSON Schema keywords, as (key, value) pairs
+
+
+GRAMMARS = {
+    "Colour": Grammar(COLOUR, "is not a colour", 'write it as "#rrggbb" in quotes, e.g. "#1d4e6e"'),
+    "Email": Grammar(EMAIL, "is not an email address",
+                     "write one address such as name@example.org (letters, digits and . _ % + - before the @; "
+                     "no quotes, spaces or angle brackets)", schema=(("format", "email"),)),
+    "WebAddress": Grammar(WEB, "is not a web address",
+                          "write the whole address, starting with https:// (or http://), e.g. "
+                          "https://example.org/mentoring/, without spaces, quotes or angle brackets", quoted=False),
+    "Phone": Grammar(PHONE, "is not a telephone number",
+                     "write digits with spaces, hyphens, dots or brackets and an optional leading +, "
+                     "e.g. 613-555-0147 or +1 613 555 0147", quoted=False),
+    "Lang": Grammar(LANG, "is not a language code", "use a two-letter code such as fr or en"),
+    "Ref": Grammar(REF, "is not a reference",
+                   "write kind:id, where kind is one of " + ", ".join(REF_KINDS) + " (e.g. form:learning-plan)"),
+}
 
 # Characters that reorder what is shown (embeddings, overrides, isolates):
 # "‮gpj.exe" shows as "exe.jpg"; no text of a programme needs them.

@@ -13,8 +13,9 @@ import typing
 from pathlib import Path
 
 from . import model as m
+from . import safety
 from .safety import anchored
-from .sources import COLOUR_RE, EMAIL_RE, IDENT_RE, LANG_RE, PHONE_RE, REF_RE, WEB_RE, declared_languages
+from .sources import IDENT_RE, declared_languages
 
 SCHEMA_DIR = "schema"
 
@@ -30,15 +31,11 @@ def _scalar(hint) -> dict:
     if hint is dt.date:
         return {"type": "string", "format": "date"}
     # Anchored: a JSON Schema pattern matches anywhere in the value otherwise.
-    patterns = {"Ident": IDENT_RE, "Colour": COLOUR_RE, "Lang": LANG_RE, "Phone": PHONE_RE}
-    if name in patterns:
-        return {"type": "string", "pattern": anchored(patterns[name])}
-    if name == "Ref":
-        return {"type": "string", "pattern": REF_RE.pattern}  # anchored already
-    if name == "Email":
-        return {"type": "string", "format": "email", "pattern": anchored(EMAIL_RE)}
-    if name == "WebAddress":
-        return {"type": "string", "pattern": anchored(WEB_RE)}
+    if name == "Ident":
+        return {"type": "string", "pattern": anchored(IDENT_RE)}
+    if name in safety.GRAMMARS:
+        grammar = safety.GRAMMARS[name]
+        return {"type": "string", **dict(grammar.schema), "pattern": anchored(grammar.pattern)}
     return {"type": "string"}
 
 

@@ -36,8 +36,8 @@ MAX_DIGITS = 9  # no number in Dyade sources comes near a billion
 # Whole-value grammars (see dyade.safety): always used with fullmatch.
 IDENT_RE, COLOUR_RE, EMAIL_RE = safety.IDENT, safety.COLOUR, safety.EMAIL
 WEB_RE, LANG_RE, PHONE_RE = safety.WEB, safety.LANG, safety.PHONE
-REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
-REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([a-z0-9-]*)(?:#([a-z0-9-]+))?$")
+REF_KINDS = safety.REF_KINDS
+REF_RE = safety.REF
 # Characters no output can hold (XML refuses them, UTF-8 cannot encode lone
 # surrogates); YAML refuses them typed as such, but "\x0b" or "\ud800"
 # escapes in a double-quoted text make them.
@@ -303,30 +303,10 @@ class _Reader:
             what, how = safety.ident_problem(value)
             self.problem(node, f"{where} {_show(value)} {what}", how)
             return INVALID
-        if name == "Colour" and not COLOUR_RE.fullmatch(value):
-            self.problem(node, f"{where} {value!r} is not a colour", "write it as \"#rrggbb\" in quotes, e.g. \"#1d4e6e\"")
-            return INVALID
-        if name == "Email" and not EMAIL_RE.fullmatch(value):
-            self.problem(node, f"{where} {value!r} is not an email address",
-                         "write one address such as name@example.org (letters, digits and . _ % + - before the @; "
-                         "no quotes, spaces or angle brackets)")
-            return INVALID
-        if name == "WebAddress" and not WEB_RE.fullmatch(value):
-            self.problem(node, f"{where} {_show(value)} is not a web address",
-                         "write the whole address, starting with https:// (or http://), e.g. "
-                         "https://example.org/mentoring/, without spaces, quotes or angle brackets")
-            return INVALID
-        if name == "Phone" and not PHONE_RE.fullmatch(value):
-            self.problem(node, f"{where} {_show(value)} is not a telephone number",
-                         "write digits with spaces, hyphens, dots or brackets and an optional leading +, "
-                         "e.g. 613-555-0147 or +1 613 555 0147")
-            return INVALID
-        if name == "Lang" and not LANG_RE.fullmatch(value):
-            self.problem(node, f"{where} {value!r} is not a language code", "use a two-letter code such as fr or en")
-            return INVALID
-        if name == "Ref" and not REF_RE.fullmatch(value):
-            self.problem(node, f"{where} {value!r} is not a reference",
-                         "write kind:id, where kind is one of " + ", ".join(REF_KINDS) + " (e.g. form:learning-plan)")
+        grammar = safety.GRAMMARS.get(name)
+        if grammar is not None and not grammar.pattern.fullmatch(value):
+            shown = repr(value) if grammar.quoted else _show(value)
+            self.problem(node, f"{where} {shown} {grammar.what}", grammar.how)
             return INVALID
         if name == "AssetPath":
             return self.check_asset(node, value, where)

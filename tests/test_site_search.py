@@ -48,3 +48,22 @@ def test_each_language_has_its_own_index_and_the_theme_index_is_empty(built, mod
         words = (site / "search" / "words.txt").read_text(encoding="utf-8").split()
         assert len(words) > 1000 and ("confidentialite" if lang == "fr" else "confidentiality") in words
         assert not [name for name in site_search.UNUSED if (site / "pagefind" / name).exists()]
+
+
+def test_a_language_without_a_stemmer_keeps_the_engine_its_index_needs(tmp_path):
+    # Swahili: Pagefind has no stemmer for it and uses its "unknown" engine
+    site = tmp_path / "sw"
+    for path, title in (("", "Karibu"), ("fomu/", "Fomu ya mpango")):
+        (site / path).mkdir(parents=True, exist_ok=True)
+        (site / path / "index.html").write_text(
+            f'<html lang="sw"><body><article class="md-content__inner md-typeset"><h1>{title}</h1>'
+            "<p>Mpango wa kujifunza</p></article></body></html>", encoding="utf-8")
+    site_search.index_site(site, tmp_path / "prepared")
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()
+    assert language["page_count"] == 2
+    assert language["wasm"] is None  # no stemmer: Pagefind's runtime then loads its "unknown" engine
+    assert [p.name for p in (site / "pagefind").glob("wasm.*")] == ["wasm.unknown.pagefind"]
+    config = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+    assert config["lang"] == ["sw"]  # the worker's elisions and common words follow it
+    assert "kujifunza" in (site / "search" / "words.txt").read_text(encoding="utf-8").split()

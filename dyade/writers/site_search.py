@@ -42,10 +42,12 @@ BUNDLE = "pagefind"        # in each language's site: Pagefind's runtime and ind
 WORDS = "search/words.txt"  # in each language's site: its words, for typo correction
 LUNR_INDEX = "search/search_index.json"
 # Pagefind writes ready-made interfaces besides its runtime; the site uses
-# its own (the theme's search box), and the index's language is known.
+# its own (the theme's search box).  Of its engines (wasm.<language>.pagefind,
+# wasm.unknown.pagefind for a language it has no stemmer for) only the one
+# its entry file names is kept.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
-          "pagefind-worker.js", "wasm.unknown.pagefind")
+          "pagefind-worker.js")
 # Not words of the page: permalink signs, download buttons.
 IGNORED = "a.headerlink, .dyade-buttons"
 LABEL_WEIGHT = 5           # as much as an <h3> (Pagefind: h1 7 … h6 2, text 1)
@@ -121,11 +123,21 @@ def index_site(site: Path, scratch: Path) -> None:
                          " — run the build again; if it fails again, install Dyade again: pip install -e .")
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
+    languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+    # (no stemmer: the entry names no engine, and the runtime loads "unknown")
+    engines = {f"wasm.{language.get('wasm') or 'unknown'}.pagefind" for language in languages.values()}
+    for engine in bundle.glob("wasm.*.pagefind"):
+        if engine.name not in engines:
+            engine.unlink()
     (site / WORDS).parent.mkdir(parents=True, exist_ok=True)
     (site / WORDS).write_text("\n".join(words(pages)) + "\n", encoding="utf-8")
     lunr = site / LUNR_INDEX
     config = json.loads(lunr.read_text(encoding="utf-8"))["config"] if lunr.is_file() else {}
     # The theme fetches this file on every page and reads its configuration
     # (the separator of words, for highlighting); Pagefind does the search.
+    # Its language is the pages' own (lunr's fell back to English for a
+    # language lunr lacks): the worker drops elisions and common words by it.
+    config["lang"] = sorted(languages)
+    lunr.parent.mkdir(parents=True, exist_ok=True)
     lunr.write_text(json.dumps({"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")

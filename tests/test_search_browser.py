@@ -39,6 +39,7 @@ def base(built):
     ("fr", "Date de la première version", "forms/learning-plan/"),  # a field's label
     ("fr", "Non commencé", "forms/learning-plan/"),                 # an option of a table column
     ("fr", "Aux deux semaines", "forms/self-assessment/"),          # an option of a choice
+    ("fr", "formulaire 3", "forms/learning-plan/"),                 # a lone digit is searched
     ("en", "learning plan", "forms/learning-plan/"),
     ("en", "confidentality", "forms/confidentiality/"),             # one letter missing
     ("en", "feedbakc", "forms/feedback/"),                          # two letters swapped

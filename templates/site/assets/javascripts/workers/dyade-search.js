@@ -11,8 +11,8 @@
    Pagefind's runtime and index (../../../pagefind/, this language's only)
    are loaded at the first search, not with every page.  Before searching:
    - elisions are dropped ("d'apprentissage" searches "apprentissage"), and
-     so are lone letters, which would match every word, and the commonest
-     words ("de", "the") when the query holds others;
+     so are lone letters (not digits), which would begin every other word,
+     and the commonest words ("de", "the") when the query holds others;
    - a word of five letters or more that no page holds, nor begins, is
      corrected into the most frequent word of the site one edit away
      (../../../search/words.txt), as Pagefind forgives no typo.
@@ -84,7 +84,7 @@
   function queryWords(query) {
     var words = query.split(/[\s,;:!?()«»"“”]+/u).map(function (word) {
       return bare(unelided(bare(word)));
-    }).filter(function (word) { return [...word].length > 1; });
+    }).filter(function (word) { return [...word].length > 1 || /\p{N}/u.test(word); });  // "Formulaire 3"
     var common = STOP_WORDS[lang.split("-")[0]] || [];
     var meaningful = words.filter(function (word) { return common.indexOf(word.toLowerCase()) < 0; });
     return meaningful.length ? meaningful : words;

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import json
 import socket
 import threading
 from html.parser import HTMLParser
@@ -90,3 +92,14 @@ def resolve(site: Path, page: Path, link: str) -> tuple[Path | None, str]:
     if target.path.endswith("/") or path.is_dir():
         path = path / "index.html"
     return path, target.fragment
+
+
+def search_fragments(site: Path) -> dict[str, str]:
+    """Pagefind's text of every page of one language's built site (its
+    fragments: gzip, a signature, then JSON), by page URL."""
+    out = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{"):])
+        out[fragment["url"]] = fragment["content"]
+    return out

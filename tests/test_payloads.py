@@ -231,6 +231,9 @@ def test_no_payload_runs_in_the_browser(page, hostile_base, lang):
     results = search(page, hostile_base, lang, "pwned")
     assert results, "the search finds the page holding the payload"
     assert page.evaluate("typeof window.__pwned") == "undefined"
+    found = page.locator(".md-search-result__list")
+    assert found.locator("img, script, svg, style, [onerror]").count() == 0, found.inner_html()[:500]
+    assert "window.__pwned" in found.inner_text(), "the results show the payload as text"
     assert not errors, errors
 
 

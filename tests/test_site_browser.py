@@ -42,6 +42,7 @@ def search(page, base: str, lang: str, query: str) -> list[str]:
     box.click()
     idle = meta.inner_text()  # "Type to start searching"
     box.press_sequentially(query, delay=20)
+    box.press("End")  # the theme reads the box on keyup, which a typed "é" (inserted as text here) lacks
     page.wait_for_function("([el, idle]) => el.textContent.trim() && el.textContent.trim() !== idle",
                            arg=[meta.element_handle(), idle.strip()])
     time.sleep(0.3)  # let the result list settle

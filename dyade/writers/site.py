@@ -8,7 +8,8 @@ The writer is thin on purpose, so another engine could replace mkdocs:
 2. it writes one mkdocs configuration per language, extending the project's
    `mkdocs.yml` (theme language, search language, nav, logo, footer…);
 3. it runs `mkdocs build` in strict mode, one process per language, and
-   turns every warning into a `BuildError`;
+   turns every warning into a `BuildError`, then gives each language's site
+   its search index (`site_search.py`: Pagefind);
 4. it writes `site/index.html`, which sends visitors to their language.
 
 Everything it generates besides `site/` stays in the staging folder.
@@ -37,9 +38,11 @@ from ..errors import BuildError
 from ..tasks import Context, Task, digest, tree_digest
 from .base import Writer
 from . import site_markdown as md
+from . import site_search
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-WORK_DIR = "site-src"  # inside the staging folder: generated Markdown, per-language configs
+WORK_DIR = "site-src"  # inside the staging folder: generated Markdown, per-language configs, pages for the index
+SEARCH_PAGES = "search-pages"  # in WORK_DIR/<lang>: the pages as Pagefind reads them
 MAX_PROCESSES = 2
 # Search: split words on spaces, hyphens, apostrophes and punctuation, so
 # "l'engagement" is found by "engagement".
@@ -73,19 +76,28 @@ def prepare(model: m.Model, ctx: Context, lang: str) -> Task:
     for machine_specific in ("INHERIT", "docs_dir", "site_dir"):
         settings.pop(machine_specific, None)
     settings["theme"].pop("custom_dir", None)
-    key = digest("site", ctx.salt, version("mkdocs"), version("mkdocs-material"), settings,
+    key = digest("site", ctx.salt, version("mkdocs"), version("mkdocs-material"), version("pagefind_bin"), settings,
                  base_config.read_bytes(), tree_digest(templates / "overrides"), tree_digest(docs))
     return Task(name=f"site/{lang}", lang=lang, outputs=[f"site/{lang}"], key=key, weight=4.0,
                 run=functools.partial(run_task, str(config), lang))
 
 
 def run_task(config_file: str, lang: str, staging: Path) -> list[str]:
-    """Run mkdocs on one language (in a worker process)."""
+    """Run mkdocs on one language, then index it (in a worker process)."""
     problems = build_one(config_file)
     if problems:
         raise BuildError("mkdocs found problems in the generated website:\n  "
                          + "\n  ".join(f"[{lang}] {msg}" for msg in problems))
+    index_search(config_file)
     return []
+
+
+def index_search(config_file: str) -> None:
+    """The search index of the site that `config_file` built (its pages
+    prepared for Pagefind next to the configuration, in the staging folder)."""
+    config = Path(config_file)
+    site_dir = Path(json.loads(config.read_text(encoding="utf-8"))["site_dir"])
+    site_search.index_site(site_dir, config.parent / SEARCH_PAGES)
 
 
 def _plan(model: m.Model, ctx: Context, log, lang: str) -> list[Task]:
@@ -126,6 +138,8 @@ def write(model: m.Model, staging: Path, log: Callable[[str], None]) -> None:
     if problems:
         lines = [f"[{lang}] {msg}" for lang, msgs in problems.items() for msg in msgs]
         raise BuildError("mkdocs found problems in the generated website:\n  " + "\n  ".join(lines))
+    for config in configs.values():
+        index_search(str(config))
     (staging / "site" / "index.html").write_bytes(chooser_page(model))
     (staging / "site" / "404.html").write_bytes(not_found_page(model))
     pages = sum(1 for lang in model.languages for _ in (staging / "site" / lang).rglob("index.html"))

@@ -510,6 +510,19 @@ def test_the_printed_page_holds_the_answers(tab, base, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Printed Pat" in text
     assert "Observation line 12 kept whole on paper" in text, "a long answer was cut on paper"
+    # in a table, where the columns are narrower on paper than on screen
+    tab.emulate_media(media="screen")
+    tab.goto(f"{base}en/forms/learning-plan/", wait_until="networkidle")
+    objective = "Delegate routine management tasks without checking everything afterwards myself"
+    tab.fill(cell("objectives", 1, "objective"), objective)
+    tab.select_option(cell("objectives", 1, "capacity"), "conversations")
+    tab.emulate_media(media="print")
+    tab.pdf(path=str(pdf))
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    for word in objective.split():
+        assert word in words, f"{word!r} of a table answer is missing on paper"
+    # the choice is printed in its cell, besides the list of choices under the table
+    assert words.count("courageous") == 2, words.count("courageous")
 
 
 @pytest.mark.parametrize("width", [320, 375, 1280])

@@ -106,6 +106,7 @@
     var heads = table.querySelectorAll("thead th");
     copy.querySelectorAll("[data-col]").forEach(function (el, i) {
       setValue(el, el.type === "checkbox" ? false : "");
+      look(el);
       var column = heads[i] ? heads[i].getAttribute("data-label") : el.getAttribute("data-col");
       el.setAttribute("aria-label", fill(config.cell, { column: column, row: row }));
       el.removeAttribute("aria-invalid");
@@ -224,7 +225,11 @@
     return Boolean(text);
   }
 
-  /* Empty drop-downs and dates print as blank lines; text boxes grow with their text. */
+  /* Empty drop-downs and dates print as blank lines; text boxes grow with
+     their text.  An answered text box or drop-down prints as its text, in
+     a copy beside it (hidden on screen and from screen readers): on paper
+     the columns are narrower than on screen, and neither control wraps
+     its text to fit. */
   function look(el) {
     if (el.tagName === "SELECT" || el.type === "date") {
       el.classList.toggle("dyade-empty", el.value === "");
@@ -232,6 +237,18 @@
     if (el.tagName === "TEXTAREA") {
       el.style.height = "";
       if (el.scrollHeight > el.clientHeight) { el.style.height = (el.scrollHeight + 4) + "px"; }
+    }
+    if (el.tagName === "TEXTAREA" || el.tagName === "SELECT") {
+      var copy = el.nextElementSibling;
+      if (!copy || !copy.classList.contains("dyade-print")) {
+        copy = document.createElement("span");
+        copy.className = "dyade-print";
+        copy.setAttribute("aria-hidden", "true");
+        el.parentNode.insertBefore(copy, el.nextSibling);
+      }
+      var text = el.tagName === "SELECT" ? (el.value === "" ? "" : el.options[el.selectedIndex].text) : el.value;
+      copy.textContent = text;
+      el.classList.toggle("dyade-printed", text.trim() !== "");
     }
   }
 

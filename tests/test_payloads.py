@@ -109,7 +109,7 @@ def hostile(tmp_path_factory) -> Path:
     prog.write_text(text, encoding="utf-8")
     strings = root / "templates" / "strings.yml"
     text = strings.read_text(encoding="utf-8")
-    for key, value in (("site_forms_intro", FORMS_INTRO), ("site_form_preview_note", PREVIEW_NOTE),
+    for key, value in (("site_forms_intro", FORMS_INTRO), ("site_fill_note", PREVIEW_NOTE),
                        ("home", HOME_LABEL)):
         text, n = re.subn(rf"^{key}: .*$", f"{key}: {both(value)}", text, flags=re.M)
         assert n == 1, key

@@ -136,7 +136,8 @@ def is_theme_control(attrs: dict) -> bool:
         or "md-toggle" in attrs.get("class", "")
 
 
-def test_form_pages_preview_every_field_with_a_label(built, model):
+def test_form_pages_show_every_field_live_with_a_label(built, model):
+    from dyade import controls as ctl
     for lang in model.languages:
         for form in model.forms:
             path = built / "site" / lang / "forms" / form.id / "index.html"
@@ -145,12 +146,24 @@ def test_form_pages_preview_every_field_with_a_label(built, model):
             controls = [(t, a) for t, a in page.tags if t in ("input", "select", "textarea") and not is_theme_control(a)]
             assert controls, path
             for tag, attrs in controls:
-                assert "disabled" in attrs, (path, attrs)
+                assert "disabled" not in attrs, (path, attrs)  # filled on the page (tests/test_browser_fill.py)
                 # radios and checklist boxes sit inside their <label>
                 named = attrs.get("id") in labels or attrs.get("aria-label") or attrs.get("name")
                 assert named, (path, tag, attrs)
-            previewed = [a["data-field"] for t, a in page.tags if "data-field" in a]
-            assert previewed == [f.id for f in form.input_fields()], path
+            shown = [a["data-field"] for t, a in page.tags if "data-field" in a]
+            assert shown == [f.id for f in form.input_fields()], path
+            # every Word control outside tables has its element, by its tag
+            tags = {a["data-tag"] for t, a in page.tags if "data-tag" in a}
+            assert tags == {c.tag for c in ctl.controls(form) if c.row is None}, path
+
+
+def test_annex_fields_stay_a_disabled_preview(built, model):
+    for lang in model.languages:
+        for annex in (a for a in model.annexes if a.fields):
+            page = read_page(built / "site" / lang / "annexes" / annex.id / "index.html")
+            controls = [a for t, a in page.tags if t in ("input", "select", "textarea") and not is_theme_control(a)]
+            assert controls and all("disabled" in a and "data-tag" not in a for a in controls), annex.id
+            assert not any("dyade-fill" in (a.get("src") or "") for t, a in page.tags), annex.id
 
 
 def test_form_previews_do_not_ask_to_click_fields_that_cannot_be_filled(built, model):

@@ -23,6 +23,7 @@ import functools
 import json
 import multiprocessing
 import os
+import posixpath
 import shutil
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
+from .. import controls as ctl
 from .. import layout
 from .. import model as m
 from .. import safety
@@ -264,6 +266,38 @@ class Page:
 
     def form_docx(self, form: m.Form) -> str:
         return layout.form_docx(form)
+
+    def root_relative(self, target: str) -> str:
+        """The address of `target` (a file of the built site, `assets/x.js`)
+        from this page's own address: raw HTML that mkdocs does not rewrite
+        (with directory URLs, `forms/x.md` is served at `forms/x/`)."""
+        folder = self.path[: -len(".md")]
+        if folder == "index" or folder.endswith("/index"):
+            folder = posixpath.dirname(folder)
+        return "../" * (folder.count("/") + 1 if folder else 0) + target
+
+    def fill_config(self, form: m.Form) -> dict:
+        """What dyade-fill.js needs to keep, check and download the answers of
+        `form` in this language: the blank DOCX to fill (the one offered
+        for download), how Word writes a date and a number here, and its
+        sentences (the placeholders in braces are filled in by the script)."""
+        docx = self.download(layout.form_docx(form))
+        coordinator = self.programme.coordinator
+        messages = {key: self.ui(f"site_fill_{key}") for key in (
+            "clear_confirm", "cleared", "restored", "row_added", "not_date", "not_number", "too_small",
+            "too_large", "left", "unanswered", "no_blank", "no_storage")}
+        messages["done"] = self.ui("site_fill_done", file="{file}", name=coordinator.name, email=coordinator.email)
+        return {
+            "form": form.id, "lang": self.lang, "version": ctl.form_version(form),
+            "docx": self.root_relative(md.download_path(docx.path)) if docx else None,
+            "file": f"{form.id}-{self.lang}.docx",
+            "date_format": self.model.ui("date_format", self.lang),
+            "months": self.model.ui("month_names", self.lang).split(),
+            "decimal": self.model.ui("site_decimal_mark", self.lang),
+            "cell": self.model.ui("site_cell", self.lang),
+            "colon": self.ui("site_colon"),
+            "messages": messages,
+        }
 
     def buttons(self, files: list[tuple[str, str]]) -> str:
         """Download buttons for the files (dist paths) that exist, as one

@@ -1,0 +1,527 @@
+/* Dyade: fill a form on its web page and download it completed.
+ *
+ * Loaded by form pages only (templates/site/fields.html.j2, fill_panel).
+ * Nothing leaves the browser: the answers are kept in localStorage, one
+ * entry per form page (so per form and language), and the completed DOCX is
+ * the blank one offered for download, fetched from this site when the page
+ * loads and filled here, its content controls as Word fills them, so that
+ * `dyade collect` reads it as a form filled in Word.  fflate (vendored from
+ * npm into assets/vendor/) unzips and zips it.
+ */
+(function () {
+  "use strict";
+
+  var panel = document.getElementById("dyade-fill");
+  if (!panel || !window.fflate) { return; }
+  var config = JSON.parse(panel.getAttribute("data-config"));
+  var says = config.messages;
+  var article = panel.closest("article") || document.body;
+  var status = document.getElementById("dyade-fill-status");
+  var live = document.getElementById("dyade-fill-live");
+  var storageKey = "dyade-fill:" + location.pathname.replace(/index\.html$/, "");
+
+  var W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+  var W14 = "http://schemas.microsoft.com/office/word/2010/wordml";
+  var XML_NS = "http://www.w3.org/XML/1998/namespace";
+  var CHECKED = "\u2612", UNCHECKED = "\u2610";
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
+    });
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  // -- the controls of the page ---------------------------------------------
+
+  function tables() {
+    return Array.prototype.slice.call(article.querySelectorAll(".dyade-field--table[data-kind]"));
+  }
+
+  function rowsOf(table) {
+    return Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+  }
+
+  /* Every answer of the page as {tag: value} (the Word controls' tags of
+     dyade/controls.py) with the number of rows of each table. */
+  function collect() {
+    var values = {}, rows = {};
+    article.querySelectorAll("[data-tag]").forEach(function (el) {
+      values[el.getAttribute("data-tag")] = valueOf(el);
+    });
+    tables().forEach(function (table) {
+      var id = table.getAttribute("data-field");
+      var trs = rowsOf(table);
+      rows[id] = trs.length;
+      trs.forEach(function (tr, i) {
+        tr.querySelectorAll("[data-col]").forEach(function (el) {
+          values[id + "." + (i + 1) + "." + el.getAttribute("data-col")] = valueOf(el);
+        });
+      });
+    });
+    return { values: values, rows: rows };
+  }
+
+  function valueOf(el) {
+    if (el.tagName === "FIELDSET") {
+      var picked = el.querySelector("input:checked");
+      return picked ? picked.value : "";
+    }
+    if (el.type === "checkbox") { return el.checked; }
+    return el.value;
+  }
+
+  function setValue(el, value) {
+    if (el.tagName === "FIELDSET") {
+      el.querySelectorAll("input").forEach(function (radio) { radio.checked = radio.value === value; });
+    } else if (el.type === "checkbox") {
+      el.checked = value === true;
+    } else {
+      el.value = typeof value === "string" ? value : "";
+    }
+  }
+
+  function controlFor(tag) {
+    var table = /^(.+)\.(\d+)\.([^.]+)$/.exec(tag);
+    if (table) {
+      var field = article.querySelector('.dyade-field--table[data-field="' + table[1] + '"]');
+      var tr = field && rowsOf(field)[Number(table[2]) - 1];
+      if (tr) { return tr.querySelector('[data-col="' + table[3] + '"]'); }
+    }
+    return article.querySelector('[data-tag="' + tag.replace(/["\\]/g, "") + '"]');
+  }
+
+  // -- table rows --------------------------------------------------------------
+
+  /* A new row like the last one, empty; its cells named for their row. */
+  function addRow(table) {
+    var id = table.getAttribute("data-field");
+    var trs = rowsOf(table);
+    var last = trs[trs.length - 1];
+    var row = trs.length + 1;
+    var copy = last.cloneNode(true);
+    var heads = table.querySelectorAll("thead th");
+    copy.querySelectorAll("[data-col]").forEach(function (el, i) {
+      setValue(el, el.type === "checkbox" ? false : "");
+      look(el);
+      var column = heads[i] ? heads[i].getAttribute("data-label") : el.getAttribute("data-col");
+      el.setAttribute("aria-label", fill(config.cell, { column: column, row: row }));
+      el.removeAttribute("aria-invalid");
+      if (el.id) {
+        var cid = "field-" + id + "-" + row + "-" + el.getAttribute("data-col");
+        el.id = cid;
+        el.setAttribute("aria-describedby", cid + "-msg");
+        var msg = el.parentNode.querySelector(".dyade-msg");
+        if (msg) { msg.id = cid + "-msg"; msg.textContent = ""; }
+      }
+    });
+    last.parentNode.appendChild(copy);
+    return copy;
+  }
+
+  function ensureRows(table, count) {
+    while (rowsOf(table).length < count) { addRow(table); }
+  }
+
+  // -- keeping the answers on this device ------------------------------------------
+
+  var storage = null;
+  try {
+    storage = window.localStorage;
+    storage.getItem(storageKey);
+  } catch (e) {
+    storage = null;
+  }
+
+  function save() {
+    if (!storage) { return; }
+    var answers = collect();
+    try {
+      storage.setItem(storageKey, JSON.stringify({ version: config.version, values: answers.values, rows: answers.rows }));
+    } catch (e) {
+      say(says.no_storage);
+    }
+  }
+
+  function restore() {
+    var kept = null;
+    try {
+      kept = storage && JSON.parse(storage.getItem(storageKey) || "null");
+    } catch (e) {
+      kept = null;
+    }
+    if (!kept || typeof kept.values !== "object") { return false; }
+    tables().forEach(function (table) {
+      var count = kept.rows && Number(kept.rows[table.getAttribute("data-field")]);
+      if (count > 0 && count < 1000) { ensureRows(table, count); }
+    });
+    Object.keys(kept.values).forEach(function (tag) {
+      var el = controlFor(tag);
+      if (el) { setValue(el, kept.values[tag]); }
+    });
+    return true;
+  }
+
+  function clearAll() {
+    if (!window.confirm(says.clear_confirm)) { return; }
+    if (storage) { storage.removeItem(storageKey); }
+    tables().forEach(function (table) {
+      var own = Number(table.querySelector(".dyade-add-row").getAttribute("data-rows"));
+      rowsOf(table).slice(own).forEach(function (tr) { tr.parentNode.removeChild(tr); });
+    });
+    article.querySelectorAll("[data-tag], [data-col]").forEach(function (el) {
+      setValue(el, el.type === "checkbox" ? false : "");
+    });
+    article.querySelectorAll("[data-tag], [data-col]").forEach(function (el) { check(el, false); look(el); });
+    say(says.cleared);
+  }
+
+  // -- checks as the participant types ----------------------------------------------
+
+  function labelOf(el) {
+    if (el.getAttribute("aria-label")) { return el.getAttribute("aria-label"); }
+    var label = el.id && article.querySelector('label[for="' + el.id + '"]');
+    return label ? label.textContent.trim() : "";
+  }
+
+  function plain(number) {
+    return String(number).replace(".", config.decimal);
+  }
+
+  /* What is wrong with the answer of `el`, in the page's language, or "". */
+  function problem(el) {
+    if (el.type === "date" && el.validity.badInput) { return says.not_date; }
+    if (el.type === "date" && el.value && !/^\d{4}-\d{2}-\d{2}$/.test(el.value)) { return says.not_date; }
+    if (el.type === "number") {
+      if (el.validity.badInput) { return says.not_number; }
+      if (el.value !== "") {
+        var n = Number(el.value);
+        if (el.min !== "" && n < Number(el.min)) { return fill(says.too_small, { min: plain(el.min) }); }
+        if (el.max !== "" && n > Number(el.max)) { return fill(says.too_large, { max: plain(el.max) }); }
+      }
+    }
+    return "";
+  }
+
+  var spoken = {};  // what was last announced for each control: said once, not at every key
+  /* Show (and, when `speak`, announce) the problem of `el`; true if there is one. */
+  function check(el, speak) {
+    if (el.type !== "date" && el.type !== "number") { return false; }
+    var text = problem(el);
+    var msg = el.id && document.getElementById(el.id + "-msg");
+    if (msg) { msg.textContent = text; }
+    if (text) {
+      el.setAttribute("aria-invalid", "true");
+    } else {
+      el.removeAttribute("aria-invalid");
+    }
+    if (speak && text && spoken[el.id] !== text) {
+      live.textContent = labelOf(el) + config.colon + " " + text;
+    }
+    if (speak || !text) { spoken[el.id] = text; }
+    return Boolean(text);
+  }
+
+  /* Empty drop-downs and dates print as blank lines; text boxes grow with
+     their text.  An answered text box or drop-down prints as its text, in
+     a copy beside it (hidden on screen and from screen readers): on paper
+     the columns are narrower than on screen, and neither control wraps
+     its text to fit. */
+  function look(el) {
+    if (el.tagName === "SELECT" || el.type === "date") {
+      el.classList.toggle("dyade-empty", el.value === "");
+    }
+    if (el.tagName === "TEXTAREA") {
+      el.style.height = "";
+      if (el.scrollHeight > el.clientHeight) { el.style.height = (el.scrollHeight + 4) + "px"; }
+    }
+    if (el.tagName === "TEXTAREA" || el.tagName === "SELECT") {
+      var copy = el.nextElementSibling;
+      if (!copy || !copy.classList.contains("dyade-print")) {
+        copy = document.createElement("span");
+        copy.className = "dyade-print";
+        copy.setAttribute("aria-hidden", "true");
+        el.parentNode.insertBefore(copy, el.nextSibling);
+      }
+      var text = el.tagName === "SELECT" ? (el.value === "" ? "" : el.options[el.selectedIndex].text) : el.value;
+      copy.textContent = text;
+      el.classList.toggle("dyade-printed", text.trim() !== "");
+    }
+  }
+
+  // -- the completed DOCX ---------------------------------------------------------------
+
+  var blank = null;
+  function loadBlank() {
+    if (!config.docx) { return Promise.reject(new Error("no blank form")); }
+    return fetch(config.docx, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.arrayBuffer();
+    }).then(function (buffer) {
+      blank = new Uint8Array(buffer);
+      return blank;
+    });
+  }
+
+  /* Word's date picture (w:dateFormat) for the date `iso`. */
+  function wordDate(iso, picture) {
+    var parts = iso.split("-").map(Number);
+    var year = parts[0], month = parts[1], day = parts[2];
+    var tokens = [["yyyy", String(year)], ["yy", String(year).slice(-2)], ["MMMM", config.months[month - 1]],
+      ["MMM", config.months[month - 1].slice(0, 3)], ["MM", ("0" + month).slice(-2)], ["M", String(month)],
+      ["dd", ("0" + day).slice(-2)], ["d", String(day)]];
+    var out = "", i = 0;
+    while (i < picture.length) {
+      if (picture[i] === "'") {  // quoted literal text
+        var end = picture.indexOf("'", i + 1);
+        end = end < 0 ? picture.length : end;
+        out += picture.slice(i + 1, end);
+        i = end + 1;
+        continue;
+      }
+      var token = null;
+      for (var t = 0; t < tokens.length; t++) {
+        if (picture.substr(i, tokens[t][0].length) === tokens[t][0]) { token = tokens[t]; break; }
+      }
+      if (token) {
+        out += token[1];
+        i += token[0].length;
+      } else {
+        out += picture[i];
+        i += 1;
+      }
+    }
+    return out;
+  }
+
+  function child(node, ns, name) {
+    for (var c = node.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 1 && c.namespaceURI === ns && c.localName === name) { return c; }
+    }
+    return null;
+  }
+
+  function tagOf(sdt) {
+    var pr = child(sdt, W, "sdtPr");
+    var tag = pr && child(pr, W, "tag");
+    return tag ? tag.getAttributeNS(W, "val") : null;
+  }
+
+  function innermost(doc) {
+    return Array.prototype.filter.call(doc.getElementsByTagNameNS(W, "sdt"), function (sdt) {
+      return sdt.getElementsByTagNameNS(W, "sdt").length === 0;
+    });
+  }
+
+  /* Fill one content control as Word does: the placeholder flag and run
+     removed, the answer in a run with the control's own run properties;
+     dates with w:fullDate, drop-downs with the item's display text, check
+     boxes with w14:checked and the ☒ glyph.  An empty answer leaves the
+     control showing its placeholder. */
+  function fillControl(sdt, kind, value) {
+    var doc = sdt.ownerDocument;
+    var pr = child(sdt, W, "sdtPr");
+    var content = child(sdt, W, "sdtContent");
+    var box = child(pr, W14, "checkbox");
+    if (box) {
+      var on = value === true;
+      child(box, W14, "checked").setAttributeNS(W14, "w14:val", on ? "1" : "0");
+      var glyph = content.getElementsByTagNameNS(W, "t")[0];
+      if (glyph) { glyph.textContent = on ? CHECKED : UNCHECKED; }
+      return;
+    }
+    if (value === "" || value === null || value === undefined || value === false) { return; }
+    var text = String(value);
+    var date = child(pr, W, "date");
+    var drop = child(pr, W, "dropDownList");
+    if (date) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) { return; }
+      date.setAttributeNS(W, "w:fullDate", text + "T00:00:00Z");
+      var picture = child(date, W, "dateFormat");
+      text = wordDate(text, picture ? picture.getAttributeNS(W, "val") : config.date_format);
+    } else if (drop) {
+      var item = Array.prototype.filter.call(drop.getElementsByTagNameNS(W, "listItem"), function (li) {
+        return li.getAttributeNS(W, "value") === text;
+      })[0];
+      if (!item) { return; }
+      drop.setAttributeNS(W, "w:lastValue", text);
+      text = item.getAttributeNS(W, "displayText") || text;
+    } else if (kind === "number") {
+      text = plain(text);
+    }
+    var flag = child(pr, W, "showingPlcHdr");
+    if (flag) { pr.removeChild(flag); }
+    while (content.firstChild) { content.removeChild(content.firstChild); }
+    var run = doc.createElementNS(W, "w:r");
+    var typed = child(pr, W, "rPr");
+    if (typed) { run.appendChild(typed.cloneNode(true)); }
+    text.replace(/\r\n?/g, "\n").split("\n").forEach(function (line, i) {
+      if (i) { run.appendChild(doc.createElementNS(W, "w:br")); }
+      var t = doc.createElementNS(W, "w:t");
+      t.setAttributeNS(XML_NS, "xml:space", "preserve");
+      t.textContent = line;
+      run.appendChild(t);
+    });
+    content.appendChild(run);
+  }
+
+  function kindOf(tag) {
+    var el = controlFor(tag);
+    return el ? el.getAttribute("data-kind") : "text";
+  }
+
+  /* word/document.xml with the answers in its controls; the rows added on
+     the page are copies of the table's last row, as Word adds them (same
+     tags, new ids). */
+  function filledDocument(xml, answers) {
+    var doc = new DOMParser().parseFromString(xml, "application/xml");
+    if (doc.getElementsByTagName("parsererror").length) { throw new Error("the blank form is damaged"); }
+    var ids = Array.prototype.map.call(doc.getElementsByTagNameNS(W, "id"), function (n) {
+      return Number(n.getAttributeNS(W, "val")) || 0;
+    });
+    var nextId = Math.max.apply(null, ids.concat([0])) + 1;
+    var byTag = {};
+    innermost(doc).forEach(function (sdt) { byTag[tagOf(sdt)] = sdt; });
+    var extra = [];  // [sdt, tag whose answer it takes]
+    tables().forEach(function (table) {
+      var id = table.getAttribute("data-field");
+      var own = Number(table.querySelector(".dyade-add-row").getAttribute("data-rows"));
+      var wanted = answers.rows[id] || own;
+      var firstCol = table.querySelector("[data-col]").getAttribute("data-col");
+      var lastSdt = byTag[id + "." + own + "." + firstCol];
+      var tr = lastSdt;
+      while (tr && !(tr.namespaceURI === W && tr.localName === "tr")) { tr = tr.parentNode; }
+      if (!tr) { return; }
+      var after = tr;
+      for (var row = own + 1; row <= wanted; row++) {
+        var copy = tr.cloneNode(true);
+        innermost(copy).forEach(function (sdt) {
+          var idNode = child(child(sdt, W, "sdtPr"), W, "id");
+          if (idNode) { idNode.setAttributeNS(W, "w:val", String(nextId++)); }
+          var col = tagOf(sdt).split(".").pop();
+          extra.push([sdt, id + "." + row + "." + col]);
+        });
+        after.parentNode.insertBefore(copy, after.nextSibling);
+        after = copy;
+      }
+    });
+    Object.keys(byTag).forEach(function (tag) {
+      if (Object.prototype.hasOwnProperty.call(answers.values, tag)) {
+        fillControl(byTag[tag], kindOf(tag), answers.values[tag]);
+      }
+    });
+    extra.forEach(function (pair) {
+      fillControl(pair[0], kindOf(pair[1]), answers.values[pair[1]]);
+    });
+    var out = new XMLSerializer().serializeToString(doc);
+    if (!/^<\?xml/.test(out)) { out = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + out; }
+    return out;
+  }
+
+  function completedDocx(bytes, answers) {
+    var files = fflate.unzipSync(bytes);
+    var name = "word/document.xml";
+    files[name] = fflate.strToU8(filledDocument(fflate.strFromU8(files[name]), answers));
+    var zipped = {};
+    Object.keys(files).forEach(function (member) { zipped[member] = [files[member], { level: 6 }]; });
+    return fflate.zipSync(zipped);
+  }
+
+  function offer(bytes, file) {
+    var blob = new Blob([bytes], { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
+    var url = URL.createObjectURL(blob);
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = file;
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+  }
+
+  /* What is left: the answers to look at again, and how many questions are unanswered. */
+  function leftToDo(answers) {
+    var wrong = [];
+    article.querySelectorAll("[data-tag], [data-col]").forEach(function (el) {
+      if (check(el, false)) { wrong.push(labelOf(el)); }
+    });
+    var empty = 0;
+    article.querySelectorAll(".dyade-field[data-kind]").forEach(function (field) {
+      var answered = Array.prototype.some.call(field.querySelectorAll("[data-tag], [data-col]"), function (el) {
+        var v = valueOf(el);
+        return v === true || (typeof v === "string" && v.trim() !== "");
+      });
+      if (!answered) { empty += 1; }
+    });
+    var out = [];
+    if (wrong.length) { out.push(fill(says.left, { fields: wrong.join(" · ") })); }
+    if (empty) { out.push(fill(says.unanswered, { n: empty })); }
+    return out.join(" ");
+  }
+
+  function download() {
+    var answers = collect();
+    var ready = blank ? Promise.resolve(blank) : loadBlank();
+    ready.then(function (bytes) {
+      offer(completedDocx(bytes, answers), config.file);
+      say([fill(says.done, { file: config.file }), leftToDo(answers)].join(" ").trim());
+    }, function () {
+      say(says.no_blank);
+    });
+  }
+
+  // -- wiring ---------------------------------------------------------------------------
+
+  var restored = restore();
+  article.querySelectorAll("[data-tag], [data-col]").forEach(function (el) { look(el); check(el, false); });
+  panel.hidden = false;
+  if (!storage) {
+    say(says.no_storage);
+  } else if (restored) {
+    say(says.restored);
+  }
+
+  var speakTimer = null;
+  function changed(event) {
+    var el = event.target;
+    if (!el.closest || !el.closest(".dyade-field[data-kind]")) { return; }
+    var control = el.type === "radio" ? el.closest("[data-tag]") : el;
+    if (control) {
+      look(control);
+      check(control, false);
+      clearTimeout(speakTimer);
+      speakTimer = setTimeout(function () { check(control, true); }, 700);
+    }
+    save();
+  }
+  article.addEventListener("input", changed);
+  article.addEventListener("change", changed);
+  article.addEventListener("focusout", function (event) {
+    var el = event.target;
+    if (el.type === "date" || el.type === "number") { check(el, true); }
+  });
+
+  article.querySelectorAll(".dyade-add-row").forEach(function (button) {
+    var table = button.closest(".dyade-field");
+    button.addEventListener("click", function () {
+      var row = addRow(table);
+      save();
+      live.textContent = fill(says.row_added, { row: rowsOf(table).length });
+      var first = row.querySelector("[data-col]");
+      if (first) { first.focus(); }
+    });
+  });
+  panel.querySelector('[data-action="download-docx"]').addEventListener("click", download);
+  panel.querySelector('[data-action="clear"]').addEventListener("click", clearAll);
+
+  // Printing: every long answer whole.
+  window.addEventListener("beforeprint", function () {
+    article.querySelectorAll("textarea").forEach(look);
+  });
+
+  loadBlank().catch(function () { say(says.no_blank); });
+})();

@@ -4,7 +4,9 @@ reproducible (same sources, same bytes), on the real CLI."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
+import json
 import os
 import random
 import signal
@@ -163,10 +165,29 @@ def test_a_second_build_at_the_same_time_is_refused(tiny):
     assert "Traceback" not in result.stderr
 
 
+def _named(rels) -> set[str]:
+    """The files whose names do not depend on their content: Pagefind names
+    its index files after their digest (checked by `search_bundle_whole`)."""
+    return {rel for rel in rels if "/pagefind/" not in rel or rel.endswith(("/pagefind.js", "pagefind-entry.json"))}
+
+
+def search_bundle_whole(bundle: Path) -> None:
+    """Every file Pagefind's entry leads to is there, and none is cut short."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        assert (bundle / f"pagefind.{language['hash']}.pf_meta").is_file(), bundle
+        assert (bundle / f"wasm.{language['wasm'] or 'unknown'}.pagefind").is_file(), bundle
+        assert len(list((bundle / "fragment").glob("*.pf_fragment"))) == language["page_count"], bundle
+    for path in [*bundle.glob("*.pf_meta"), *bundle.glob("*/*.pf_*")]:
+        gzip.decompress(path.read_bytes())  # raises on a truncated file
+
+
 def complete(root: Path, expected: set[str]) -> None:
     """site/ and dist/ hold every expected file, none of them cut short."""
     found = files(root)
-    assert set(found) == expected, sorted(set(found) ^ expected)[:10]
+    assert _named(found) == _named(expected), sorted(_named(found) ^ _named(expected))[:10]
+    for bundle in (root / "site").glob("*/pagefind"):
+        search_bundle_whole(bundle)
     for rel, path in found.items():
         data = path.read_bytes()
         if rel.endswith(".pdf"):

@@ -1,5 +1,6 @@
 """Command line: `dyade [build|check|collect|schema|serve] [--root DIR] [--quiet]`; each
-command is a module of `dyade.commands`."""
+command is a module of `dyade.commands`.  Every command works on a project: the
+folder --root names, or the nearest one holding content/programme.yml from the current folder up."""
 from __future__ import annotations
 
 import argparse
@@ -10,20 +11,33 @@ from . import commands
 from .errors import BuildError, SourceErrors, UsageError
 
 
-def _default_root() -> Path:
-    # The project folder is where the sources are: the current folder if it
-    # has content/, else the folder of this checkout.
-    cwd = Path.cwd()
-    if (cwd / "content").is_dir():
-        return cwd
-    return Path(__file__).resolve().parent.parent
+PROGRAMME_FILE = Path("content") / "programme.yml"
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder, `start` or above it, that holds
+    content/programme.yml; None when there is none (the bundled programme
+    is never taken by default: it is built when --root names it)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / PROGRAMME_FILE).is_file():
+            return folder
+    return None
+
+
+def no_project(start: Path) -> str:
+    return (f"No Dyade project here: neither {start} nor any folder above it holds content/programme.yml. "
+            "Run the command inside a project folder, name one with --root DIR, or start one with "
+            "'dyade new DIR'.")
 
 
 def _parser(modules: dict) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dyade", description="Build the mentoring programme's site, DOCX forms and PDF handouts.")
     p.add_argument("command", nargs="?", default=commands.NAMES[0], choices=list(modules),
                    help="; ".join(f"{name}: {module.HELP}" for name, module in modules.items()))
-    p.add_argument("--root", type=Path, default=None, help="project folder (default: the current one)")
+    p.add_argument("--root", type=Path, default=None,
+                   help="project folder (default: the nearest folder, the current one or above it, that holds "
+                        "content/programme.yml)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the final line")
     for module in modules.values():
         module.add_arguments(p)
@@ -49,10 +63,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "returned", None) is not None and args.command != "collect":
         parser.error(f"'{args.returned}': only 'dyade collect' takes a folder")
-    root = (args.root or _default_root()).resolve()
+    module = modules[args.command]
+    if not getattr(module, "NEEDS_PROJECT", True):
+        root = None
+    elif args.root is not None:
+        root = args.root.resolve()
+    else:
+        root = find_project(Path.cwd())
+        if root is None:
+            print(no_project(Path.cwd()), file=sys.stderr)
+            return 1
+    if root is not None:
+        # Always said, --quiet too: which project a command used is never a guess.
+        print(f"Project folder: {root}", flush=True)
     log = _quiet_log if args.quiet else (lambda msg: print(msg, flush=True))
     try:
-        return modules[args.command].run(args, root, log)
+        return module.run(args, root, log)
     except SourceErrors as exc:
         _report(exc.problems)
         return 1
@@ -84,11 +110,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _save_details(root: Path) -> str:
+def _save_details(root: Path | None) -> str:
     """Write the traceback of the exception being handled to
     .dyade/last-error.txt; that path (or "the message above")."""
     import traceback
 
+    if root is None:
+        return "this message"
     try:
         path = root / ".dyade" / "last-error.txt"
         path.parent.mkdir(parents=True, exist_ok=True)

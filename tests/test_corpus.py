@@ -140,7 +140,7 @@ def test_byte_order_mark_and_windows_line_ends_are_accepted(tiny):
     result = check(tiny)
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1].startswith("0 problems: 1 chapters, 1 forms")
+    assert result.stdout.splitlines()[-1].startswith("0 problème : 1 chapitre, 1 formulaire")
 
 
 def test_byte_order_mark_does_not_shift_columns(tiny):

@@ -22,9 +22,11 @@ def test_check_from_a_sub_folder_finds_the_project(tmp_path):
     tiny = make_tiny(tmp_path / "tiny")
     result = dyade_in(tiny / "content" / "guide", "check")
     assert result.returncode == 0, result.stdout + result.stderr
-    first, summary = result.stdout.splitlines()[:2]
-    assert first == f"Project folder: {tiny.resolve()}"
-    assert summary.startswith("0 probl") and " 1 chap" in summary  # the tiny programme's one chapter, not the bundled 18
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Project folder: {tiny.resolve()}"
+    assert lines[-1].startswith("0 problème : 1 chapitre,")  # the tiny programme's one chapter, not the bundled 18
+    assert (tiny / "schema" / "form.schema.json").is_file()  # in the project, not in the folder it was run from
+    assert not (tiny / "content" / "guide" / "schema").exists()
 
 
 def test_check_from_the_project_folder_itself(tmp_path):

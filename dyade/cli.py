@@ -1,5 +1,5 @@
-"""Command line: `dyade [build|check|collect|schema|serve] [--root DIR] [--quiet]`; each
-command is a module of `dyade.commands`.  Every command works on a project: the
+"""Command line: `dyade [build|check|collect|new|schema|serve] [FOLDER] [--root DIR] [--quiet]`;
+each command is a module of `dyade.commands`.  Every command but `new` works on a project: the
 folder --root names, or the nearest one holding content/programme.yml from the current folder up."""
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ def _parser(modules: dict) -> argparse.ArgumentParser:
                    help="project folder (default: the nearest folder, the current one or above it, that holds "
                         "content/programme.yml)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the final line")
+    p.add_argument("folder", nargs="?", default=None, metavar="FOLDER",
+                   help="collect: the folder holding the returned forms (sub-folders too); new: the folder to create")
     for module in modules.values():
         module.add_arguments(p)
     return p
@@ -61,9 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     modules = {name: commands.load(name) for name in commands.NAMES}
     parser = _parser(modules)
     args = parser.parse_args(argv)
-    if getattr(args, "returned", None) is not None and args.command != "collect":
-        parser.error(f"'{args.returned}': only 'dyade collect' takes a folder")
     module = modules[args.command]
+    if args.folder is not None and not getattr(module, "TAKES_FOLDER", False):
+        parser.error(f"'{args.folder}': only 'dyade collect' and 'dyade new' take a folder")
     if not getattr(module, "NEEDS_PROJECT", True):
         root = None
     elif args.root is not None:

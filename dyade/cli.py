@@ -94,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         # Disk full, permission denied, a folder locked by another program…
         where = f" ({exc.filename})" if exc.filename else ""
+        if args.command == "new":
+            print(f"Could not write the new project: {exc.strerror or exc}{where} — check the disk space and that "
+                  "you may write there; nothing was written.", file=sys.stderr)
+            return 1
         if args.command == "collect":
             print(f"Collect failed: {exc.strerror or exc}{where} — check the disk space and that you may write "
                   "there; the returned files were not touched.", file=sys.stderr)

@@ -130,3 +130,18 @@ def test_new_asks_on_a_terminal(tmp_path):
     checked = dyade(tmp_path / "asked", "check")
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.splitlines()[-1].startswith("0 problème : 1 chapitre, 1 formulaire (11 champs), 1 annexe")
+
+
+def test_a_failed_new_leaves_nothing_half_written(tmp_path, monkeypatch, capsys):
+    from dyade import cli, starter
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(starter, "logo_png", full)
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["new", str(tmp_path / "empty"), "--name", "N", "--short-name", "N", "--languages", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == ("Could not write the new project: No space left on device — check the disk space and "
+                           "that you may write there; nothing was written.")
+    assert [p.name for p in tmp_path.iterdir()] == ["empty"] and not any((tmp_path / "empty").iterdir())

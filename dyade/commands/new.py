@@ -4,7 +4,10 @@ organisation's name, short name and languages come from --name,
 --short-name and --languages, or are asked for on a terminal."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -75,9 +78,9 @@ def run(args, root, log) -> int:
                                 ("--languages", args.languages)) if v is not None]
         if given:
             raise UsageError(f"--example copies the bundled programme as it is: leave out {', '.join(given)}")
-        folder.mkdir(parents=True, exist_ok=True)
-        starter.copy_example(folder, source)
-        schema.write_schemas(folder, lambda msg: None)
+        with _aside(folder) as staging:
+            starter.copy_example(staging, source)
+            schema.write_schemas(staging, lambda msg: None)
         _done(folder, source, log)
         return 0
 
@@ -98,9 +101,9 @@ def run(args, root, log) -> int:
     langs = _languages(langs)
 
     bundled = YAML(typ="safe", pure=True).load(sources.BUNDLED_STRINGS.read_text(encoding="utf-8"))
-    folder.mkdir(parents=True, exist_ok=True)
-    told = starter.write(folder, name, short, langs, bundled, dt.date.today(), source)
-    schema.write_schemas(folder, lambda msg: None)
+    with _aside(folder) as staging:
+        told = starter.write(staging, name, short, langs, bundled, dt.date.today(), source)
+        schema.write_schemas(staging, lambda msg: None)
     for lang in told["lacking"]:
         print(f"Note: Dyade has no interface text in '{lang}' yet: templates/strings.yml holds the English text "
               f"for it, each line marked '{starter.TO_TRANSLATE}'; translate those lines.", flush=True)
@@ -111,6 +114,24 @@ def run(args, root, log) -> int:
               "translate them (or replace them with your own).", flush=True)
     _done(folder, source, log)
     return 0
+
+
+@contextlib.contextmanager
+def _aside(folder: Path):
+    """A folder beside `folder` to write the project into, renamed to
+    `folder` once complete: a failed or interrupted `new` leaves no half
+    project (and the empty folder, if it was there, as it was)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = folder.with_name(f".{folder.name}.dyade-new-{os.getpid()}")
+    staging.mkdir()
+    try:
+        yield staging
+        if folder.exists():
+            folder.rmdir()  # empty, checked above
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _done(folder: Path, source: str, log) -> None:

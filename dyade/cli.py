@@ -38,7 +38,7 @@ def _parser(modules: dict) -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=None,
                    help="project folder (default: the nearest folder, the current one or above it, that holds "
                         "content/programme.yml)")
-    p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the final line")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the project folder, problems, warnings and the final line")
     p.add_argument("folder", nargs="?", default=None, metavar="FOLDER",
                    help="collect: the folder holding the returned forms (sub-folders too); new: the folder to create")
     for module in modules.values():
@@ -71,9 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     elif args.root is not None:
         root = args.root.resolve()
     else:
-        root = find_project(Path.cwd())
+        try:
+            here = Path.cwd()
+        except OSError:  # the current folder was deleted
+            print("The current folder no longer exists: go to the project folder, or name it with --root DIR.",
+                  file=sys.stderr)
+            return 1
+        root = find_project(here)
         if root is None:
-            print(no_project(Path.cwd()), file=sys.stderr)
+            print(no_project(here), file=sys.stderr)
             return 1
     if root is not None:
         # Always said, --quiet too: which project a command used is never a guess.

@@ -8,27 +8,8 @@ import sys
 from pathlib import Path
 
 from . import commands
+from .project import find_project, no_project
 from .errors import BuildError, SourceErrors, UsageError
-
-
-PROGRAMME_FILE = Path("content") / "programme.yml"
-
-
-def find_project(start: Path) -> Path | None:
-    """The nearest folder, `start` or above it, that holds
-    content/programme.yml; None when there is none (the bundled programme
-    is never taken by default: it is built when --root names it)."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / PROGRAMME_FILE).is_file():
-            return folder
-    return None
-
-
-def no_project(start: Path) -> str:
-    return (f"No Dyade project here: neither {start} nor any folder above it holds content/programme.yml. "
-            "Run the command inside a project folder, name one with --root DIR, or start one with "
-            "'dyade new DIR'.")
 
 
 def _parser(modules: dict) -> argparse.ArgumentParser:

@@ -63,3 +63,12 @@ def test_the_nearest_project_wins(tmp_path):
     inner = make_tiny(outer / "nested")
     assert dyade_in(inner / "forms", "check").stdout.splitlines()[0] == f"Project folder: {inner.resolve()}"
     assert dyade_in(outer / "forms", "check").stdout.splitlines()[0] == f"Project folder: {outer.resolve()}"
+
+
+def test_reading_a_returned_form_uses_the_project_the_current_folder_is_in(tmp_path, monkeypatch):
+    from dyade import readback
+
+    tiny = make_tiny(tmp_path / "tiny")
+    monkeypatch.chdir(tiny / "forms")
+    model = readback._default_model()
+    assert model is not None and [f.id for f in model.forms] == ["intake"]

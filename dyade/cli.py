@@ -1,5 +1,6 @@
-"""Command line: `dyade [build|check|collect|schema|serve] [--root DIR] [--quiet]`; each
-command is a module of `dyade.commands`."""
+"""Command line: `dyade [build|check|collect|new|schema|serve] [FOLDER] [--root DIR] [--quiet]`;
+each command is a module of `dyade.commands`.  Every command but `new` works on a project: the
+folder --root names, or the nearest one holding content/programme.yml from the current folder up."""
 from __future__ import annotations
 
 import argparse
@@ -7,24 +8,20 @@ import sys
 from pathlib import Path
 
 from . import commands
+from .project import find_project, no_project
 from .errors import BuildError, SourceErrors, UsageError
-
-
-def _default_root() -> Path:
-    # The project folder is where the sources are: the current folder if it
-    # has content/, else the folder of this checkout.
-    cwd = Path.cwd()
-    if (cwd / "content").is_dir():
-        return cwd
-    return Path(__file__).resolve().parent.parent
 
 
 def _parser(modules: dict) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dyade", description="Build the mentoring programme's site, DOCX forms and PDF handouts.")
     p.add_argument("command", nargs="?", default=commands.NAMES[0], choices=list(modules),
                    help="; ".join(f"{name}: {module.HELP}" for name, module in modules.items()))
-    p.add_argument("--root", type=Path, default=None, help="project folder (default: the current one)")
-    p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the final line")
+    p.add_argument("--root", type=Path, default=None,
+                   help="project folder (default: the nearest folder, the current one or above it, that holds "
+                        "content/programme.yml)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the project folder, problems, warnings and the final line")
+    p.add_argument("folder", nargs="?", default=None, metavar="FOLDER",
+                   help="collect: the folder holding the returned forms (sub-folders too); new: the folder to create")
     for module in modules.values():
         module.add_arguments(p)
     return p
@@ -47,12 +44,30 @@ def main(argv: list[str] | None = None) -> int:
     modules = {name: commands.load(name) for name in commands.NAMES}
     parser = _parser(modules)
     args = parser.parse_args(argv)
-    if getattr(args, "returned", None) is not None and args.command != "collect":
-        parser.error(f"'{args.returned}': only 'dyade collect' takes a folder")
-    root = (args.root or _default_root()).resolve()
+    module = modules[args.command]
+    if args.folder is not None and not getattr(module, "TAKES_FOLDER", False):
+        parser.error(f"'{args.folder}': only 'dyade collect' and 'dyade new' take a folder")
+    if not getattr(module, "NEEDS_PROJECT", True):
+        root = None
+    elif args.root is not None:
+        root = args.root.resolve()
+    else:
+        try:
+            here = Path.cwd()
+        except OSError:  # the current folder was deleted
+            print("The current folder no longer exists: go to the project folder, or name it with --root DIR.",
+                  file=sys.stderr)
+            return 1
+        root = find_project(here)
+        if root is None:
+            print(no_project(here), file=sys.stderr)
+            return 1
+    if root is not None:
+        # Always said, --quiet too: which project a command used is never a guess.
+        print(f"Project folder: {root}", flush=True)
     log = _quiet_log if args.quiet else (lambda msg: print(msg, flush=True))
     try:
-        return modules[args.command].run(args, root, log)
+        return module.run(args, root, log)
     except SourceErrors as exc:
         _report(exc.problems)
         return 1
@@ -66,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         # Disk full, permission denied, a folder locked by another program…
         where = f" ({exc.filename})" if exc.filename else ""
+        if args.command == "new":
+            print(f"Could not write the new project: {exc.strerror or exc}{where} — check the disk space and that "
+                  "you may write there; nothing was written.", file=sys.stderr)
+            return 1
         if args.command == "collect":
             print(f"Collect failed: {exc.strerror or exc}{where} — check the disk space and that you may write "
                   "there; the returned files were not touched.", file=sys.stderr)
@@ -84,11 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _save_details(root: Path) -> str:
+def _save_details(root: Path | None) -> str:
     """Write the traceback of the exception being handled to
     .dyade/last-error.txt; that path (or "the message above")."""
     import traceback
 
+    if root is None:
+        return "this message"
     try:
         path = root / ".dyade" / "last-error.txt"
         path.parent.mkdir(parents=True, exist_ok=True)

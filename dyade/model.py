@@ -445,6 +445,8 @@ class Model:
     glossary: Optional[Glossary]
     strings: dict[str, Text] = field(default_factory=dict)  # interface text, templates/strings.yml
     source_files: list[str] = field(default_factory=list)
+    # What `check` says but does not refuse (dyade.errors.Problem: path:line:col — how to fix).
+    warnings: list = field(default_factory=list)
 
     @property
     def languages(self) -> list[str]:
@@ -453,6 +455,15 @@ class Model:
     def ui(self, key: str, lang: str) -> str:
         """Interface text (button labels, running heads) in `lang`."""
         return self.strings[key][lang]
+
+    def count(self, key: str, n: int, lang: str) -> str:
+        """`n` things as `lang` writes it: "1 chapitre", "0 chapitre",
+        "0 chapters".  The interface text `key` is "singular|plural" with
+        {n}; `singular_numbers` lists the counts the singular is used for
+        (French: 0 and 1; English: 1)."""
+        forms = self.ui(key, lang).split("|")
+        singular = str(n) in self.ui("singular_numbers", lang).split()
+        return (forms[0] if singular or len(forms) == 1 else forms[1]).strip().format(n=n)
 
     def long_date(self, day: _dt.date, lang: str) -> str:
         """A date in words, as every output writes it: "1er septembre 2026",

@@ -878,11 +878,16 @@ def _file_language(parts: dict, props: dict, model) -> Optional[str]:
 
 
 def _default_model():
-    """The programme in the current folder (if it has content/), else the bundled one; None if it does not load."""
+    """The project the current folder is in (as the commands find it), else
+    the bundled programme; None if it does not load."""
     from . import sources
     from .errors import SourceErrors
-    here = Path.cwd()
-    root = here if (here / "content" / "programme.yml").is_file() else Path(__file__).resolve().parent.parent
+    from .project import find_project
+    try:
+        root = find_project(Path.cwd())
+    except OSError:  # the current folder was deleted
+        root = None
+    root = root or Path(__file__).resolve().parent.parent
     try:
         return sources.load(root)
     except (SourceErrors, OSError):

@@ -119,12 +119,22 @@ def schemas(languages: list[str]) -> dict[str, dict]:
 project_languages = declared_languages  # the schema is written for the project's languages
 
 
-def write_schemas(root: Path, log) -> list[Path]:
+def kinds() -> list[str]:
+    """The schemas schema/ holds, one per kind of source file (and strings)."""
+    return [*m.FILE_KINDS, "strings"]
+
+
+def write_schemas(root: Path, log, only_missing: bool = False) -> list[Path]:
+    """Write every schema into schema/ (`only_missing`: those not there yet); the paths written."""
     target = Path(root) / SCHEMA_DIR
+    if only_missing and all((target / f"{kind}.schema.json").is_file() for kind in kinds()):
+        return []  # nothing to write: not even the programme's languages need reading
     target.mkdir(exist_ok=True)
     written = []
     for kind, schema in schemas(project_languages(root)).items():
         path = target / f"{kind}.schema.json"
+        if only_missing and path.is_file():
+            continue
         path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         log(f"  {path.relative_to(root)}")
         written.append(path)

@@ -863,7 +863,23 @@ def load(root: str | Path) -> m.Model:
     _check_model(model, reader, incomplete, orphans)
     if reader.problems:
         raise SourceErrors(reader.problems)
+    model.warnings = _logo_warnings(model, reader)
     return model
+
+
+def _logo_warnings(model: m.Model, reader: _Reader) -> list[Problem]:
+    """An SVG logo needs a PNG twin (same name, .png): Word cannot show an
+    SVG, so the DOCX forms would have no logo.  Said by `check`, not refused."""
+    org = model.programme.organisation
+    logo = Path(org.logo)
+    if logo.suffix.lower() != ".svg" or (Path(model.root) / logo.with_suffix(".png")).is_file():
+        return []
+    pos = reader.at(org, "logo")
+    twin = logo.with_suffix(".png").as_posix()
+    return [Problem(pos.path, pos.line, pos.col,
+                    f"the logo {logo.as_posix()} is an SVG with no PNG of the same name beside it, so the DOCX forms "
+                    "will have no logo (Word cannot show an SVG)",
+                    f"export the logo as a PNG (about 600 pixels wide) and save it as {twin}")]
 
 
 def _load_strings(reader: _Reader, path: Path) -> dict[str, m.Text]:
@@ -933,6 +949,14 @@ def _check_string(reader: _Reader, name: str, text: m.Text, bundled) -> bool:
     shown = ", ".join("{%s}" % f for f in sorted(allowed))
     for lang, value in text.values.items():
         pos = text.value_pos.get(lang) or text.pos
+        if name == "singular_numbers" and not all(w.isdigit() for w in value.split()):
+            reader.problem(pos, f"interface text 'singular_numbers' ({lang}) holds {_show(value)!r}, not only numbers",
+                           "write the numbers that take the singular, separated by spaces (French: 0 1; English: 1)")
+            ok = False
+        if name.startswith("count_") and value.count("|") > 1:
+            reader.problem(pos, f"interface text {name!r} ({lang}) has {value.count('|') + 1} forms separated by |, "
+                                "not two", "write the singular, then | and the plural, e.g. {n} form|{n} forms")
+            ok = False
         if name == "month_names" and len(value.split()) != 12:
             reader.problem(pos, f"interface text 'month_names' ({lang}) has {len(value.split())} month names, not 12",
                            "write the twelve months from January to December, separated by spaces")

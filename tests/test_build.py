@@ -29,11 +29,12 @@ def test_build_reports_progress_and_where_outputs_are(tiny):
     assert not list((tiny / ".dyade").glob("staging-*"))
 
 
-def test_quiet_build_prints_only_the_final_line(tiny):
+def test_quiet_build_prints_only_the_project_and_the_final_line(tiny):
     result = run_dyade(tiny, "--quiet")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines() == [result.stdout.strip()]
-    assert result.stdout.startswith("Built 2 languages")
+    project, final = result.stdout.strip().splitlines()
+    assert project == f"Project folder: {tiny.resolve()}"
+    assert final.startswith("Built 2 languages")
 
 
 def test_failed_check_leaves_previous_outputs_untouched(tiny):
@@ -78,7 +79,7 @@ def test_quiet_build_still_shows_notes_and_warnings(tiny):
     result = run_dyade(tiny, "--quiet")
     assert result.returncode == 0, result.stderr
     assert "Note: Word cannot show the logo content/assets/logo.svg" in result.stderr
-    assert result.stdout.startswith("Built 2 languages") and len(result.stdout.splitlines()) == 1
+    assert result.stdout.splitlines()[1].startswith("Built 2 languages") and len(result.stdout.splitlines()) == 2
 
 
 def test_a_fault_in_dyade_is_one_plain_line_with_the_details_kept(tiny, monkeypatch, capsys):

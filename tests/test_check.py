@@ -84,8 +84,89 @@ def problems(root: Path) -> list[str]:
 def test_tiny_programme_is_valid(tiny):
     result = run_dyade(tiny, "check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("0 problems: 1 chapters, 1 forms (1 fields), 0 annexes")
-    assert "(fr, en)" in result.stdout
+    # The summary is in the programme's first language, French here, where 0 and 1 take the singular.
+    assert result.stdout.splitlines()[-1] == ("0 problème : 1 chapitre, 1 formulaire (1 champ), 0 annexe, 0 atelier, "
+                                             "0 carte-éclair, 0 terme du glossaire, 0 date du calendrier, "
+                                             "en 2 langues (fr, en).")
+
+
+def test_summary_counts_every_kind_with_english_plurals(tiny):
+    prog = tiny / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("languages: [fr, en]", "languages: [en, fr]"),
+                    encoding="utf-8")
+    write(tiny, "content/glossary.yml", """\
+        title: {fr: Glossaire, en: Glossary}
+        terms:
+          - id: mentee
+            term: {fr: Mentoré, en: Mentee}
+            definition: {fr: La personne accompagnée., en: The person being supported.}
+          - id: mentor
+            term: {fr: Mentor, en: Mentor}
+            definition: {fr: La personne qui accompagne., en: The person giving support.}
+        """)
+    write(tiny, "content/flashcards.yml", """\
+        title: {fr: Quiz, en: Quiz}
+        intro: {fr: Répondez., en: Answer.}
+        cards:
+          - id: one
+            question: {fr: Qui remplit l'accueil ?, en: Who fills in the intake?}
+            answer: {fr: Le mentoré., en: The mentee.}
+        """)
+    result = run_dyade(tiny, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ("0 problems: 1 chapter, 1 form (1 field), 0 annexes, 0 workshops, "
+                                              "1 flashcard, 2 glossary terms, 0 calendar dates, in 2 languages (en, fr).")
+
+
+def test_a_count_with_three_forms_is_refused(tiny):
+    strings = tiny / "templates" / "strings.yml"
+    text = strings.read_text(encoding="utf-8")
+    strings.write_text(text.replace('en: "{n} form|{n} forms"', 'en: "{n} form|{n} forms|{n} formz"'), encoding="utf-8")
+    [line] = problems(tiny)
+    assert "interface text 'count_forms' (en) has 3 forms separated by |, not two" in line
+    assert line.startswith("templates/strings.yml:")
+
+
+def test_svg_logo_without_png_twin_is_a_warning_at_the_logo_key(tiny):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    (tiny / "content" / "assets" / "logo.svg").write_text(svg, encoding="utf-8")
+    (tiny / "content" / "assets" / "logo.png").unlink()
+    prog = tiny / "content" / "programme.yml"
+    text = prog.read_text(encoding="utf-8").replace("assets/logo.png", "assets/logo.svg")
+    prog.write_text(text, encoding="utf-8")
+    line_no = next(i for i, l in enumerate(text.splitlines(), 1) if "logo: " in l)
+    col = text.splitlines()[line_no - 1].index("content/assets/logo.svg") + 1
+    result = run_dyade(tiny, "check")
+    assert result.returncode == 0, result.stderr  # a warning, not a problem
+    assert result.stderr.strip() == (
+        f"warning: content/programme.yml:{line_no}:{col}: the logo content/assets/logo.svg is an SVG with no PNG of "
+        "the same name beside it, so the DOCX forms will have no logo (Word cannot show an SVG) — export the logo "
+        "as a PNG (about 600 pixels wide) and save it as content/assets/logo.png")
+    assert result.stdout.splitlines()[-1].startswith("0 problème")
+    # With its twin beside it, nothing to say.
+    shutil.copy(ROOT / "content" / "assets" / "logo.png", tiny / "content" / "assets" / "logo.png")
+    result = run_dyade(tiny, "check")
+    assert result.returncode == 0 and result.stderr == ""
+
+
+def test_check_writes_the_missing_schemas_and_keeps_the_others(tiny):
+    assert not (tiny / "schema").exists()
+    result = run_dyade(tiny, "check")
+    assert result.returncode == 0, result.stderr
+    assert "Wrote the missing JSON Schemas into schema/ " in result.stdout
+    names = sorted(p.name for p in (tiny / "schema").iterdir())
+    assert names == sorted(f"{k}.schema.json" for k in
+                           ("programme", "home", "chapter", "form", "annex", "workshop", "flashcards", "glossary",
+                            "strings"))
+    form = json.loads((tiny / "schema" / "form.schema.json").read_text(encoding="utf-8"))
+    assert form["$defs"]["Text"]["required"] == ["fr", "en"]
+    (tiny / "schema" / "chapter.schema.json").write_text("{}", encoding="utf-8")  # the coordinator's own: kept
+    (tiny / "schema" / "home.schema.json").unlink()
+    result = run_dyade(tiny, "check")
+    assert "Wrote the missing JSON Schemas into schema/home.schema.json " in result.stdout
+    assert (tiny / "schema" / "chapter.schema.json").read_text(encoding="utf-8") == "{}"
+    assert (tiny / "schema" / "home.schema.json").is_file()
+    assert "Wrote" not in run_dyade(tiny, "check").stdout
 
 
 def test_yaml_syntax_error(tiny):
@@ -252,7 +333,7 @@ def test_adding_a_language_requires_every_translation(tiny):
 def test_bundled_programme_has_no_problems():
     result = run_dyade(ROOT, "check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("0 problems:")
+    assert result.stdout.splitlines()[-1].startswith("0 problème : 18 chapitres")
 
 
 def test_committed_schema_matches_the_model(tmp_path):

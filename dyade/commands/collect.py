@@ -11,6 +11,7 @@ from .. import reports, sources
 from ..collect import collect
 from ..errors import UsageError
 
+TAKES_FOLDER = True  # the folder of returned forms (cli.py defines it: `new` takes one too)
 HELP = "read the returned forms in a folder into spreadsheets and a progress report"
 
 # Folders the build publishes or reads: answers are personal data and must
@@ -19,8 +20,6 @@ PUBLISHED = ("site", "dist", "content", "forms", "templates", ".dyade")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("returned", nargs="?", default=None, metavar="RETURNED",
-                        help="collect: the folder holding the returned forms (sub-folders too)")
     parser.add_argument("--out", type=Path, default=None,
                         help="collect: where to write the reports (default: collected/ in the project)")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
@@ -28,16 +27,16 @@ def add_arguments(parser) -> None:
 
 
 def run(args, root: Path, log) -> int:
-    if args.returned is None:
+    if args.folder is None:
         raise UsageError("say which folder holds the returned forms, for example: dyade collect returned/")
-    folder = Path(args.returned).resolve()
+    folder = Path(args.folder).resolve()
     if not folder.is_dir():
-        raise UsageError(f"{args.returned} is not a folder: give the folder where you saved the returned forms "
+        raise UsageError(f"{args.folder} is not a folder: give the folder where you saved the returned forms "
                          "(they may be in sub-folders)")
     out = (args.out or root / "collected").resolve()
     refuse_output(out, root, folder)
     model = sources.load(root)
-    collection = collect(model, folder, today=args.today or dt.date.today(), shown=str(args.returned))
+    collection = collect(model, folder, today=args.today or dt.date.today(), shown=str(args.folder))
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in reports.REPORTS:

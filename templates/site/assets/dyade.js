@@ -10,37 +10,30 @@
     link.addEventListener("click", function (event) { event.stopPropagation(); });
   });
 
-  // Narrow screens: the theme's menu button is a <label> that the keyboard
-  // cannot reach, while the links of the closed menu (hidden off screen)
-  // take the focus one by one.  The closed menu is hidden (dyade.css) and
-  // its button made a real button.
+  // Narrow screens: the theme's menu button is a <label> for the drawer's
+  // check box, which the keyboard cannot reach (and ARIA on such a label is
+  // invalid HTML).  A real button takes its place; without JavaScript the
+  // label stays.  The closed menu is hidden (dyade.css).
   var drawer = document.getElementById("__drawer");
   var menu = document.querySelector(".md-nav--primary");
-  document.querySelectorAll('label.md-header__button[for="__drawer"]').forEach(function (button) {
-    if (!drawer) { return; }
-    button.setAttribute("role", "button");
-    button.setAttribute("tabindex", "0");
-    if (menu && !button.hasAttribute("aria-label")) {
-      button.setAttribute("aria-label", menu.getAttribute("aria-label") || "");
-    }
+  var label = document.querySelector('label.md-header__button[for="__drawer"]');
+  if (drawer && label) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = label.className + " dyade-menu-button";
+    button.setAttribute("aria-label", (menu && menu.getAttribute("aria-label")) || "");
+    while (label.firstChild) { button.appendChild(label.firstChild); }  // the theme's icon
+    label.parentNode.replaceChild(button, label);
     var expanded = function () { button.setAttribute("aria-expanded", drawer.checked ? "true" : "false"); };
     expanded();
     drawer.addEventListener("change", expanded);
-    // Enter: the theme already clicks a focused <label>; Space is added here.
-    button.addEventListener("keydown", function (event) {
-      if (event.key === " ") {
-        event.preventDefault();
-        drawer.click();
-        expanded();
-      }
-      if (event.key === " " || event.key === "Enter") {
-        setTimeout(function () {  // once open, the focus goes into the menu
-          var first = drawer.checked && menu && menu.querySelector("a[href]");
-          if (first) { first.focus(); }
-        }, 0);
-      }
+    button.addEventListener("click", function () {
+      drawer.click();  // the theme follows the check box
+      expanded();
+      var first = drawer.checked && menu && menu.querySelector("a[href]");
+      if (first) { setTimeout(function () { first.focus(); }, 0); }  // once open, the focus goes into the menu
     });
-  });
+  }
 
   // Printing: show the answers of the flashcards and every folded block.
   var opened = [];

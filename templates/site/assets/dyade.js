@@ -45,10 +45,10 @@
         if (stops[i].closest("nav.md-nav") === level) { stops[i].focus(); return; }
       }
     };
-    // The title of a level below the first goes back up, and the current
-    // page's entry opens its contents: tab stops too.
-    // So is the entry of the section shown open, which the theme leaves out
-    // of the tab order since wide screens show its pages anyway.
+    // Tab stops on narrow screens too: the title of a level below the first
+    // (it goes back up), the current page's entry (it opens the page's
+    // contents) and the open section's entry, which the theme leaves out of
+    // the tab order since wide screens show that section's pages anyway.
     var narrow = window.matchMedia("(max-width: 76.234375em)");
     var levelLabels = [];
     menu.querySelectorAll('label.md-nav__title[for]:not([for="__drawer"]), label.md-nav__link[for]')

@@ -105,7 +105,7 @@ def ring_problems(state: dict) -> list[str]:
     if width < 1 or height < 1:
         return [f"an invisible tab stop ({width:.0f}×{height:.0f} px)"]
     if not state["on_screen"] or not state["seen"]:
-        problems.append("focused but hidden (off screen or under another element)")
+        problems.append(f"focused but hidden (off screen or under {state['cover']})")
     style, thickness, colour, offset = state["outline"]
     if style == "none" or thickness < 2:
         return problems + [f"no focus outline of 2 px or more ({style} {thickness} px)"]
@@ -118,7 +118,7 @@ def ring_problems(state: dict) -> list[str]:
         places.append(("outside", state["outside"]))  # drawn around it, over its parent's
     for where, layers in places:
         background = composite(layers)
-        ring = composite(layers + [colour][:0]) if False else composite([colour] + layers)
+        ring = composite([colour] + layers)  # the outline's own alpha over that background
         ratio = contrast(ring, background)
         if ratio < 3:
             problems.append(f"focus outline {colour} on {where} background "

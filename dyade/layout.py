@@ -13,10 +13,13 @@ from . import model as m
 @dataclass(frozen=True)
 class Output:
     path: str        # relative to dist/<lang>/
-    kind: str        # "guide", "form", "annex", "workshop", "flashcards", "pack"
+    kind: str        # "guide", "form", "annex", "workshop", "flashcards", "pack", "calendar"
     item_id: str     # the model item it comes from ("" for the guide)
-    format: str      # "docx" or "pdf"
+    format: str      # "docx", "pdf" or "ics"
     variant: str = ""  # "participant" / "facilitator" for workshops
+
+
+CALENDAR = "calendar.ics"  # the milestones, for calendar programs
 
 
 def form_docx(form: m.Form) -> str:
@@ -38,4 +41,6 @@ def outputs(model: m.Model) -> list[Output]:
         out.append(Output("flashcards.pdf", "flashcards", "", "pdf"))
     if model.workshops:
         out.append(Output("trainer-pack.pdf", "pack", "", "pdf"))
+    if model.programme.calendar:
+        out.append(Output(CALENDAR, "calendar", "", "ics"))
     return out

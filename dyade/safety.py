@@ -27,6 +27,14 @@ COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # BCP 47's primary language subtag (fr, en, es, haw): every writer, the
 # theme, the search and typst take it; region subtags (fr-CA) are not offered.
 LANG = re.compile(r"[a-z]{2,3}")
+# A well-formed BCP 47 tag (RFC 5646, 2.1) for a phrase in another language:
+# language, then optional script, region and variants (en, en-GB, es-419,
+# zh-Hant-TW, de-CH-1996); private and extension subtags are not offered.
+LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+                      r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*")
+# pandoc's bracketed span with only a language, `[words]{lang=en}`: its
+# braces are the span's, not a placeholder's (the tag is checked apart).
+LANG_SPAN_ATTR = re.compile(r"(?<=\])\{lang=([^{}\s]*)\}")
 # A strict address: dot-separated atoms of letters, digits and . _ % + -, an @,
 # a host of letters, digits and hyphens with a top-level name of letters.
 # No quotes, angle brackets, spaces or comments, which RFC 5322 allows.
@@ -146,17 +154,24 @@ _NAME = re.compile(r"\{([a-z_]+)\}")
 _MALFORMED = re.compile(r"\{[^{}\n]{0,40}\}?")
 
 
-def placeholder_tokens(text: str):
+def placeholder_tokens(text: str, spans: bool = False):
     """(start, end, kind, shown) for each brace of `text`: kind "literal" for
     `{{` or `}}` (a brace printed as such), "name" for `{name}` (shown: the
     name), "malformed" for any other brace (`{org`, `{org[0]}`, `{org:>9}`,
-    `{org.__class__}`, a lone `}`; shown: what was written)."""
+    `{org.__class__}`, a lone `}`; shown: what was written).  With `spans`
+    (a Markdown text), "span" for the `{lang=…}` of `[words]{lang=…}`
+    (shown: the tag as written)."""
     i = 0
     while True:
         match = _BRACE.search(text, i)
         if not match:
             return
         j = match.start()
+        span = LANG_SPAN_ATTR.match(text, j) if spans else None
+        if span:
+            yield j, span.end(), "span", span.group(1)
+            i = span.end()
+            continue
         if text.startswith(("{{", "}}"), j):
             yield j, j + 2, "literal", text[j:j + 2]
             i = j + 2
@@ -172,11 +187,11 @@ def placeholder_tokens(text: str):
         i = end
 
 
-def fill(text: str, values: dict[str, str]) -> str:
+def fill(text: str, values: dict[str, str], spans: bool = False) -> str:
     """`text` with each `{name}` of `values` replaced and `{{`, `}}` made
     single braces; anything else stays as written."""
     out, i = [], 0
-    for start, end, kind, shown in placeholder_tokens(text):
+    for start, end, kind, shown in placeholder_tokens(text, spans):
         out.append(text[i:start])
         out.append(shown[0] if kind == "literal" else values.get(shown, text[start:end]) if kind == "name"
                    else text[start:end])

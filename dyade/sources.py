@@ -1332,8 +1332,14 @@ def _fill_placeholders(text, placeholders, reader: _Reader) -> None:
                 reader.problem(_offset_pos(pos, value, match.start()),
                                f"{match.group(0)} is not a placeholder, so it would be printed as it is",
                                f"write {{{meant}}}, in lower case and without spaces")
-        for start, _, kind, written in safety.placeholder_tokens(value):
-            if kind == "name" and written not in placeholders:
+        spans = isinstance(text, m.Markdown)
+        for start, _, kind, written in safety.placeholder_tokens(value, spans):
+            if kind == "span" and not safety.LANG_TAG.fullmatch(written):
+                reader.problem(_offset_pos(pos, value, start + len("{lang=")),
+                               f"{written!r} is not a language tag, so the phrase's language cannot be marked",
+                               "write a BCP 47 tag: the language's two- or three-letter code (en, fr, haw), "
+                               "then optionally a script and a region (en-GB, es-419, zh-Hant-TW)")
+            elif kind == "name" and written not in placeholders:
                 reader.problem(_offset_pos(pos, value, start), f"unknown placeholder {{{written}}}",
                                "use one of " + shown + _suggest(written, PLACEHOLDERS))
             elif kind == "malformed" and start not in loose:
@@ -1341,7 +1347,7 @@ def _fill_placeholders(text, placeholders, reader: _Reader) -> None:
                                f"{written.strip()!r} is not a placeholder: a brace starts one of {shown}, "
                                "with nothing else between the braces",
                                "write the placeholder exactly so, or write a brace that is meant as such twice ({{ or }})")
-        text.values[lang] = safety.fill(value, {name: values[lang] for name, values in placeholders.items()})
+        text.values[lang] = safety.fill(value, {name: values[lang] for name, values in placeholders.items()}, spans)
 
 
 def _check_ref(model: m.Model, ref: str, pos: m.Pos, reader: _Reader) -> None:

@@ -205,7 +205,7 @@ def test_keyboard_on_a_narrow_screen_skips_the_closed_menu_and_can_open_it(brows
         # the closed menu's links are off screen: Tab must not walk through them
         tab_to(tab, "a.md-button[download]", limit=15)
         tab.goto(f"{base}en/forms/feedback/", wait_until="networkidle")
-        tab_to(tab, 'label.md-header__button[for="__drawer"]', limit=5)
+        tab_to(tab, ".dyade-menu-button", limit=5)
         tab.keyboard.press("Enter")
         tab.wait_for_function("document.getElementById('__drawer').checked")
         tab.keyboard.press("Tab")

@@ -15,6 +15,7 @@ from .base import Writer
 REGISTRY = (
     "docx",        # dist/<lang>/forms/*.docx
     "pdf",         # dist/<lang>/*.pdf
+    "calendar",    # dist/<lang>/calendar.ics
     "site_index",  # site/index.html, the language chooser
     "site",        # site/<lang>/, once that language's documents are ready
 )

@@ -32,7 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 from .. import controls as ctl
-from .. import layout, markdown, typography
+from .. import layout, markdown, safety, typography
 from .. import model as m
 from .. import oxml as ox
 from ..errors import BuildError
@@ -218,48 +218,54 @@ def _table_rows(c) -> list[list[list]]:
     return rows
 
 
-def inline_runs(inlines: list, lang: str, bold=False, italic=False, url=None) -> list[tuple[str, bool, bool, str | None, bool]]:
-    """(text, bold, italic, url, code) pieces of an inline list."""
+def inline_runs(inlines: list, lang: str, bold=False, italic=False, url=None,
+                phrase: str | None = None) -> list[tuple[str, bool, bool, str | None, bool, str | None]]:
+    """(text, bold, italic, url, code, phrase language) pieces of an inline
+    list; the phrase language is a `[words]{lang=…}` span's tag, or None."""
     out: list = []
     for node in inlines:
         t, c = node["t"], node.get("c")
         if t == "Str":
-            out.append((c, bold, italic, url, False))
+            out.append((c, bold, italic, url, False, phrase))
         elif t in ("Space", "SoftBreak"):
-            out.append((" ", bold, italic, url, False))
+            out.append((" ", bold, italic, url, False, phrase))
         elif t == "LineBreak":
-            out.append(("\n", bold, italic, url, False))
+            out.append(("\n", bold, italic, url, False, phrase))
         elif t == "Strong":
-            out.extend(inline_runs(c, lang, True, italic, url))
+            out.extend(inline_runs(c, lang, True, italic, url, phrase))
         elif t == "Emph":
-            out.extend(inline_runs(c, lang, bold, True, url))
+            out.extend(inline_runs(c, lang, bold, True, url, phrase))
         elif t in ("Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
-            out.extend(inline_runs(c, lang, bold, italic, url))
+            out.extend(inline_runs(c, lang, bold, italic, url, phrase))
         elif t == "Span":
-            out.extend(inline_runs(c[1], lang, bold, italic, url))
+            # [words]{lang=en}: the words are marked as that language (Word's
+            # spelling, hyphenation and screen readers follow it).
+            tag = dict(c[0][2]).get("lang")
+            tag = tag if tag and safety.LANG_TAG.fullmatch(tag) else phrase
+            out.extend(inline_runs(c[1], tag or lang, bold, italic, url, tag))
         elif t == "Quoted":
             opening, closing = typography.quotes(lang) if c[0]["t"] == "DoubleQuote" else ("‘", "’")
-            out.append((opening, bold, italic, url, False))
-            out.extend(inline_runs(c[1], lang, bold, italic, url))
-            out.append((closing, bold, italic, url, False))
+            out.append((opening, bold, italic, url, False, phrase))
+            out.extend(inline_runs(c[1], lang, bold, italic, url, phrase))
+            out.append((closing, bold, italic, url, False, phrase))
         elif t == "Code":
-            out.append((c[1], bold, italic, url, True))
+            out.append((c[1], bold, italic, url, True, phrase))
         elif t == "Link":
             target = c[2][0]
             # Web and e-mail links are followed; a reference to another item
             # (form:…, chapter:…) has no page in a form: its words only.
             external = target if re.match(r"^(https?:|mailto:)", target, re.I) else None
-            out.extend(inline_runs(c[1] or [{"t": "Str", "c": target}], lang, bold, italic, external))
+            out.extend(inline_runs(c[1] or [{"t": "Str", "c": target}], lang, bold, italic, external, phrase))
         elif t == "Image":
-            out.extend(inline_runs(c[1], lang, bold, italic, url))
+            out.extend(inline_runs(c[1], lang, bold, italic, url, phrase))
         elif t == "Math":
-            out.append((c[1], bold, italic, url, False))
+            out.append((c[1], bold, italic, url, False, phrase))
         elif t == "Note":
             for k, x in markdown_blocks(c):
                 if k in ("p", "h"):
-                    out.append((" (", bold, italic, url, False))
-                    out.extend(inline_runs(x, lang, bold, italic, url))
-                    out.append((")", bold, italic, url, False))
+                    out.append((" (", bold, italic, url, False, phrase))
+                    out.extend(inline_runs(x, lang, bold, italic, url, phrase))
+                    out.append((")", bold, italic, url, False, phrase))
         # RawInline, Cite: not read (their extensions are off)
     merged: list = []
     for piece in out:
@@ -519,10 +525,11 @@ class _FormDocument:
         for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
             fonts.set(qn(attr), FONT)
 
-    def _lang(self, rpr):
+    def _lang(self, rpr, locale: str | None = None):
         for old in rpr.findall(qn("w:lang")):
             rpr.remove(old)
-        lang = ox.el("w:lang", {"w:val": self.locale, "w:bidi": self.locale})
+        locale = locale or self.locale
+        lang = ox.el("w:lang", {"w:val": locale, "w:bidi": locale})
         # w:lang sits after w:color/w:sz/…/w:u/w:effect/…/w:vertAlign etc.; before eastAsianLayout/specVanish/oMath.
         tail = [rpr.find(qn(t)) for t in ("w:eastAsianLayout", "w:specVanish", "w:oMath")]
         tail = [t for t in tail if t is not None]
@@ -644,12 +651,12 @@ class _FormDocument:
         return self.t(label + self.ui("pdf_colon") + " ")
 
     def inline(self, paragraph, inlines: list, *, italic=False) -> None:
-        for piece, bold, ital, url, code in inline_runs(inlines, self.lang, italic=italic):
+        for piece, bold, ital, url, code, phrase in inline_runs(inlines, self.lang, italic=italic):
             if piece == "\n":
                 paragraph.add_run().add_break()
                 continue
             # Quotes and apostrophes are pandoc's already (as in the PDF): spacing only.
-            piece = piece if code else typo(piece, self.lang)
+            piece = piece if code else typo(piece, phrase or self.lang)
             if url:
                 rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
                 link = ox.el("w:hyperlink", {"r:id": rid})
@@ -662,6 +669,13 @@ class _FormDocument:
                 run.italic = ital or None
                 if code:
                     run.font.name = CODE_FONT
+                r = run._r
+            if phrase:
+                rpr = r.find(qn("w:rPr"))
+                if rpr is None:
+                    rpr = ox.el("w:rPr")
+                    r.insert(0, rpr)
+                self._lang(rpr, phrase)
 
     def markdown(self, text: str, style: str = "Normal", lead: str | None = None) -> None:
         """Markdown blocks as paragraphs of `style` (lists get `style` + " Bullet"/" Number");

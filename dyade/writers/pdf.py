@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import controls as ctl
-from .. import layout, markdown, pdfform, typography
+from .. import layout, markdown, pdfform, safety, typography
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
@@ -303,6 +303,13 @@ def _linked_addresses(text: str) -> list:
     return out
 
 
+def span_language(attr: list) -> str | None:
+    """The tag of a span written `[words]{lang=…}` (check has refused any
+    other), or None."""
+    tag = dict(attr[2]).get("lang") if attr and len(attr) > 2 else None
+    return tag if tag and safety.LANG_TAG.fullmatch(tag) else None
+
+
 def _transform_inlines(inlines: list, lang: str, in_link: bool = False) -> list:
     out: list = []
     for node in inlines:
@@ -331,6 +338,16 @@ def _transform_inlines(inlines: list, lang: str, in_link: bool = False) -> list:
             else:
                 out.append(_raw(f"#link({_typst_string(target)})["))
             out.extend(inner or [{"t": "Str", "c": target}])
+            out.append(_raw("];"))
+        elif t == "Span" and span_language(c[0]):
+            # [words]{lang=en-GB}: typst's text(lang, region), which hyphenates
+            # and tags the words in that language; its own spacing rules too.
+            tag = span_language(c[0])
+            language, _, rest = tag.partition("-")
+            region = next((part for part in rest.split("-") if len(part) == 2 and part.isalpha()), None)
+            args = f"lang: {_typst_string(language.lower())}" + (f", region: {_typst_string(region.upper())}" if region else "")
+            out.append(_raw(f"#text({args})["))
+            out.extend(_transform_inlines(c[1], tag))
             out.append(_raw("];"))
         elif t == "Quoted" and typography.uses_spacing(lang) and c[0]["t"] == "DoubleQuote":
             opening, closing = typography.quotes(lang)

@@ -107,7 +107,7 @@ def _plan(model: m.Model, ctx: Context, log, lang: str) -> list[Task]:
 
 
 # Planned per language once its documents exist: it offers them for download.
-WRITER = Writer(name="site", plan=_plan, needs=("docx", "pdf"), work_dirs=(WORK_DIR,))
+WRITER = Writer(name="site", plan=_plan, needs=("docx", "pdf", "calendar"), work_dirs=(WORK_DIR,))
 
 
 def _root_page(model: m.Model, template: str, **extra) -> bytes:
@@ -314,7 +314,7 @@ class Page:
     def download_groups(self) -> list[tuple[str, list[Download]]]:
         """The existing downloads under their headings, in layout order."""
         headings = {"guide": "guide", "form": "forms", "annex": "annexes", "workshop": "workshops",
-                    "pack": "workshops", "flashcards": "flashcards"}
+                    "pack": "workshops", "flashcards": "flashcards", "calendar": "calendar"}
         groups: dict[str, list[Download]] = {}
         for output in self.available.values():
             key = headings.get(output.kind, output.kind)
@@ -346,6 +346,8 @@ class Page:
             return self.t(model.flashcards.title) if model.flashcards else self.ui("flashcards")
         if output.kind == "pack":
             return self.ui("trainer_pack")
+        if output.kind == "calendar":
+            return self.ui("site_calendar_file")
         return output.path
 
     # dates and durations

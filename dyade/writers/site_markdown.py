@@ -14,6 +14,7 @@ import unicodedata
 
 from .. import markdown as markdown_source
 from .. import model as m
+from .. import safety
 from .. import typography as typography_rules
 
 REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
@@ -181,6 +182,10 @@ _ATTR_LIST_RE = re.compile(r"\{(?=[^{}\n]*=)")
 # pandoc (the PDFs) and the DOCX writer; text everywhere.
 _HASH_WORD_RE = re.compile(r"^( {0,3})(?=#+[^\s#])", re.M)
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+# [words]{lang=en}: the one attribute an author may write, pandoc's span
+# with a language (check refuses a tag that is not one).
+_LANG_SPAN_RE = re.compile(r"\[((?:[^\[\]\n]|\n(?![ \t]*\n))+)\]\{lang=(" + safety.LANG_TAG.pattern + r")\}")  # within a paragraph
+_SPAN_MARKS = re.compile("[\ue000-\ue002]")
 
 
 def unsafe_target(target: str) -> bool:
@@ -192,7 +197,30 @@ def unsafe_target(target: str) -> bool:
 
 
 def inert(text: str) -> str:
-    """Author Markdown without live HTML, dangerous links or attributes."""
+    """Author Markdown without live HTML, dangerous links or attributes;
+    a phrase marked `[words]{lang=en}` becomes `<span lang="en">words</span>`."""
+    # Language spans are set aside as private-use marks, then written as
+    # HTML once every other < and { is made text (not in a text that holds
+    # such marks itself, nor inside code).
+    tags: list[str] = []
+    if not _SPAN_MARKS.search(text):
+        code = markdown_source.code_ranges(text)
+
+        def mark(match: re.Match) -> str:
+            if markdown_source.in_code(code, match.start()):
+                return match.group(0)
+            tags.append(match.group(2))
+            return f"\ue000{len(tags) - 1}\ue001{match.group(1)}\ue002"
+        text = _LANG_SPAN_RE.sub(mark, text)
+    text = _inert(text)
+    if tags:
+        # Raw: the tag matched safety.LANG_TAG (letters, digits, hyphens).
+        text = re.sub("\ue000(\\d+)\ue001", lambda match: f'<span lang="{tags[int(match.group(1))]}">', text)
+        text = text.replace("\ue002", "</span>")
+    return text
+
+
+def _inert(text: str) -> str:
     # <https://…> and <mailto:…> stay links; every other < is a character.
     links = _AUTOLINK_RE.findall(text)
     parts = _AUTOLINK_RE.split(text)

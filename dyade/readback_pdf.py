@@ -14,8 +14,10 @@ never rendered, and whatever goes wrong is one plain sentence.
 """
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Optional, Union
 
@@ -175,7 +177,7 @@ def _signatures(form, found: pdfform.FoundFields, data: bytes) -> tuple[dict[str
     for ident in signed:
         sig = by_name.get(ident)
         try:
-            status = validate_pdf_signature(sig) if sig is not None else None
+            status = _outside_event_loop(validate_pdf_signature, sig) if sig is not None else None
         except Exception:  # untrusted input: a signature that cannot be checked is said so
             status = None
         if status is None:
@@ -194,6 +196,18 @@ def _signatures(form, found: pdfform.FoundFields, data: bytes) -> tuple[dict[str
         else:
             out[ident] = SIGNED_ALTERED
     return out, problems
+
+
+def _outside_event_loop(fn, *args):
+    """fn(*args), in a thread of its own when this one runs an asyncio loop:
+    pyHanko starts its own loop, which a running one forbids (collect called
+    from an application that has one)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def _quiet_pyhanko() -> None:

@@ -34,6 +34,9 @@ FOCUS_STATE = r"""() => {
     return out;
   };
   const s = getComputedStyle(el);
+  // As a browser does for the focused element: a cell of a table that
+  // scrolls sideways is brought into its view.
+  el.scrollIntoView({block: "nearest", inline: "nearest"});
   const r = el.getBoundingClientRect();
   const offset = parseFloat(s.outlineOffset) || 0, width = s.outlineStyle === "none" ? 0 : parseFloat(s.outlineWidth);
   const grow = Math.max(0, offset + width);

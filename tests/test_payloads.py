@@ -20,7 +20,6 @@ import json
 import re
 import subprocess
 import zipfile
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 

@@ -1,13 +1,19 @@
 """Phrases in another language, marked `[words]{lang=en}` (pandoc's
-bracketed span): `<span lang>` on the site, typst's text(lang) in the PDF,
+bracketed span): `<span lang>` on the site, typst's text(lang) in the PDF
+(hyphenation, spacing) and a Span with its /Lang in the PDF's structure,
 the run language (w:lang) in the DOCX; check refuses a tag that is not a
 BCP 47 language tag; no other attribute reaches an output."""
 from __future__ import annotations
 
+import ctypes
+import html
 import re
 import subprocess
 import zipfile
 
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from conftest import run_dyade
@@ -41,7 +47,7 @@ def test_typst_gets_the_language_of_the_phrase():
     tree = markdown.parse([("fr", "Lire [*Coaching for Performance*: GROW]{lang=en-GB} d'abord.")])[0]
     inlines = pdf._transform_inlines(tree[0]["c"], "fr")  # noqa: SLF001 — the writer's own transformation
     raw = [n["c"][1] for n in inlines if n["t"] == "RawInline"]
-    assert raw == ['#text(lang: "en", region: "GB")[', "];"]
+    assert raw == ['#phrase("en-GB", "en", "GB")[', "];"]
     # inside, English spacing: no French space before the colon
     words = "".join(markdown.plain_text([n]) for n in inlines if n["t"] != "RawInline")
     assert ": GROW" in words and "\u202f:" not in words.split("GROW")[0]
@@ -53,6 +59,86 @@ def test_pdf_prints_english_titles_with_english_spacing(built):
     words = " ".join(text.split())  # every kind of space as one
     assert "Executive Coaching: Building" in words  # French spacing would put a space before the colon
     assert "Glenview (Illinois) :" in words  # the French around it keeps its own
+
+
+def phrases_in_structure(path) -> list[tuple[str, str]]:
+    """(language, text) of every structure element with its own /Lang, in
+    reading order; the text is what PDFium finds in that element's marked
+    content, as a screen reader would get it."""
+    texts: dict[tuple[int, int], str] = {}
+    document = pdfium.PdfDocument(path)
+    for number, page in enumerate(document):
+        textpage = page.get_textpage()
+        for obj in page.get_objects():
+            if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                continue
+            size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = (ctypes.c_ushort * size)()
+            pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+            key = (number, pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw))
+            texts[key] = texts.get(key, "") + bytes(buffer).decode("utf-16-le").rstrip("\x00")
+    pdf = pikepdf.open(path)
+    pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+
+    def marked(kids, page) -> list[tuple[int, int]]:
+        if isinstance(kids, int):
+            return [(pages[page.objgen], kids)]
+        if isinstance(kids, pikepdf.Array):
+            return [m for kid in kids for m in marked(kid, page)]
+        if isinstance(kids, pikepdf.Dictionary):
+            if kids.get("/Type") == "/MCR":
+                return [(pages[kids.get("/Pg", page).objgen], int(kids.MCID))]
+            if "/S" in kids:
+                return marked(kids.get("/K"), kids.get("/Pg", page))
+        return []
+
+    def walk(element):
+        if isinstance(element, pikepdf.Array):
+            for kid in element:
+                yield from walk(kid)
+        elif isinstance(element, pikepdf.Dictionary) and "/S" in element:
+            if "/Lang" in element:
+                yield str(element.Lang), "".join(texts.get(m, "") for m in marked(element.K, element.get("/Pg")))
+            yield from walk(element.get("/K"))
+
+    return list(walk(pdf.Root.StructTreeRoot.K))
+
+
+@pytest.mark.parametrize("lang, other", [("fr", "en"), ("en", "fr")])
+def test_pdf_structure_gives_each_phrase_its_language(built, lang, other):
+    # The same phrases as the site marks, each a Span with its /Lang that holds
+    # exactly the phrase's words; the document's own language stays the catalog's.
+    page = (built / "site" / lang / "annexes" / "reading" / "index.html").read_text(encoding="utf-8")
+    on_site = [" ".join(html.unescape(re.sub(r"<[^>]+>", "", m)).split())
+               for m in re.findall(rf'<span lang="{other}">(.*?)</span>', page, flags=re.S)]
+    path = built / "dist" / lang / "annexes" / "reading.pdf"
+    found = phrases_in_structure(path)
+    same = lambda t: " ".join(t.replace("\u2019", "'").split())  # noqa: E731 — the site keeps straight quotes
+    assert [same(t) for _, t in found] == [same(t) for t in on_site] and on_site
+    assert {tag for tag, _ in found} == {other}
+    pdf = pikepdf.open(path)
+    assert str(pdf.Root.Lang) == lang
+    spans = []
+
+    def elements(e):
+        if isinstance(e, pikepdf.Array):
+            for kid in e:
+                elements(kid)
+        elif isinstance(e, pikepdf.Dictionary) and "/S" in e:
+            spans.append(e)
+            elements(e.get("/K"))
+
+    elements(pdf.Root.StructTreeRoot.K)
+    assert all(e.S == "/Span" for e in spans if "/Lang" in e)
+    # no link left of the marking: nothing to click, no link without its annotation
+    annots = [a for p in pdf.pages for a in p.get("/Annots", [])]
+    assert not [a for a in annots if "x-dyade-lang" in str(a.get("/A", {}).get("/URI", ""))]
+    links = [e for e in spans if e.S == "/Link"]
+    kids = lambda e: list(e.K) if isinstance(e.K, pikepdf.Array) else [e.K]  # noqa: E731
+    assert all(any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR" for k in kids(e)) for e in links)
+    tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+    assert all(int(a.StructParent) in tree for a in annots if "/StructParent" in a)
+    assert len(tree) == sum("/StructParents" in p for p in pdf.pages) + sum("/StructParent" in a for a in annots)
 
 
 def test_docx_run_language_and_check_of_the_tag(project):

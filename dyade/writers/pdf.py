@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import controls as ctl
-from .. import layout, markdown, pdfform, safety, typography
+from .. import layout, markdown, pdfform, pdflang, safety, typography
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
@@ -342,12 +342,17 @@ def _transform_inlines(inlines: list, lang: str, in_link: bool = False) -> list:
         elif t == "Span" and span_language(c[0]):
             # [words]{lang=en-GB}: typst's text(lang, region), which hyphenates
             # and tags the words in that language; its own spacing rules too.
+            # In a link, typst tags the link itself with the phrase's language.
             tag = span_language(c[0])
             language, _, rest = tag.partition("-")
             region = next((part for part in rest.split("-") if len(part) == 2 and part.isalpha()), None)
-            args = f"lang: {_typst_string(language.lower())}" + (f", region: {_typst_string(region.upper())}" if region else "")
-            out.append(_raw(f"#text({args})["))
-            out.extend(_transform_inlines(c[1], tag))
+            if in_link:
+                args = f"lang: {_typst_string(language.lower())}" + (f", region: {_typst_string(region.upper())}" if region else "")
+                out.append(_raw(f"#text({args})["))
+            else:
+                out.append(_raw(f"#phrase({_typst_string(tag)}, {_typst_string(language.lower())}, "
+                                f"{_typst_string(region.upper()) if region else 'none'})["))
+            out.extend(_transform_inlines(c[1], tag, in_link=True))  # a link already
             out.append(_raw("];"))
         elif t == "Quoted" and typography.uses_spacing(lang) and c[0]["t"] == "DoubleQuote":
             opening, closing = typography.quotes(lang)
@@ -400,7 +405,7 @@ def md_module(keys: list[str], batch: MarkdownBatch, labels: set[str]) -> str:
     `labels` (the document's own), plain text otherwise."""
     # A dictionary, not a list: a guide has hundreds of links and targets.
     present = "".join(f'"{label}": true, ' for label in sorted(labels)) or ":"
-    lines = ['#import "lib.typ": horizontalrule',
+    lines = ['#import "lib.typ": horizontalrule, phrase',
              f"#let present = ({present})",
              "#let xref(target, body) = if target in present { link(label(target), body) } else { body }",
              "#let md = ("]
@@ -1005,6 +1010,7 @@ def plan(model: m.Model, ctx: Context, log, lang=None) -> list[Task]:
 
 def run_task(work: str, name: str, out: str, epoch: int, staging: Path) -> list[str]:
     pdf, warnings = _compile(Path(work), name, out, epoch)
+    pdf = pdflang.mark_languages(pdf)
     fields_file = Path(work) / f"{name}-fields.json"
     if fields_file.is_file():
         wanted = json.loads(fields_file.read_text(encoding="utf-8"))

@@ -4,12 +4,15 @@
 Builds in temporary copies and prints, as ratios measured in the same run
 (each timing the median of --repeat runs, except the 10x build, run once):
 
-1. clean build / mkdocs alone: `build.py --quiet` of a fresh copy of the
+1. clean build / mkdocs alone: `build.py --quiet --timings` of a fresh copy of the
    bundled programme (no .dyade/, no outputs; wall time of the process, as
    a user waits for it) over `mkdocs build -f <config>` of the very pages
    that build generated, one process per language, in parallel as the
    engine runs them (pages and configs written by the site writer's
    `prepare` into a staging folder holding a copy of the built dist/).
+   The clean build's CPU time by stage (`--timings`: reading the sources,
+   pandoc, typst, DOCX, website, the rest) is printed in a second table,
+   beside the CPU time of mkdocs alone.
 2. no-op rebuild: the same command again, nothing changed (at least 3
    runs, they are cheap); seconds, and over the clean build.
 3. one-form edit: one English label of forms/4-feedback.yml changed, then
@@ -252,7 +255,8 @@ class Bench:
         runs = []
         for i in range(self.args.repeat):
             root = self.project("clean")
-            runs.append(self.dyade(root, "--quiet", what="clean build of the bundled programme", memory=True))
+            runs.append(self.dyade(root, "--quiet", "--timings", what="clean build of the bundled programme",
+                                   memory=True))
             say(f"  clean build {i + 1}/{self.args.repeat}: {runs[-1].seconds:.2f} s "
                 f"(CPU {runs[-1].cpu:.1f} s, peak RSS {runs[-1].rss / 1e6:.0f} MB, "
                 f"PSS {runs[-1].pss / 1e6:.0f} MB; memory sampling took {runs[-1].sampling:.2f} s of CPU)")
@@ -260,6 +264,8 @@ class Bench:
                 shutil.rmtree(root)
         self.results["clean"] = median([r.seconds for r in runs])
         self.results["clean_cpu"] = median([r.cpu for r in runs])
+        stages = [cpu_stages(r.stdout) for r in runs]
+        self.results["stages"] = {name: median([s[name] for s in stages]) for name in stages[0]}
         self.results["rss_1x"] = max(r.rss for r in runs)
         self.results["pss_1x"] = max(r.pss for r in runs)
         return root
@@ -448,6 +454,22 @@ def load() -> str:
         return "?"
 
 
+def cpu_stages(stdout: str) -> dict[str, float]:
+    """{stage: CPU seconds} from the line `build --timings` prints (dyade.cputime.summary)."""
+    from dyade import cputime
+
+    line = next((text for text in stdout.splitlines() if text.startswith("CPU time by stage")), None)
+    if line is None:
+        raise BenchError("the clean build printed no CPU time by stage (build --timings)")
+    found = {}
+    for name, words in cputime.STAGES.items():
+        match = re.search(re.escape(words) + r" ([\d.]+) s", line)
+        if match is None:
+            raise BenchError(f"no figure for {words!r} in: {line}")
+        found[name] = float(match.group(1))
+    return found
+
+
 # -- the report ---------------------------------------------------------------------------
 
 def table(r: dict, args) -> list[str]:
@@ -488,6 +510,18 @@ def table(r: dict, args) -> list[str]:
     return ["| measure | value | goal | met? |", "|---|---|---|---|", *rows]
 
 
+def stage_table(r: dict) -> list[str]:
+    """The clean build's CPU time by stage, beside mkdocs alone on the same pages."""
+    from dyade import cputime
+
+    total = sum(r["stages"].values())
+    rows = [f"| {cputime.STAGES[name]} | {seconds:.1f} s | {seconds / total:.0%} |"
+            for name, seconds in r["stages"].items()]
+    return ["| clean build, CPU by stage | CPU | share |", "|---|---|---|", *rows,
+            f"| all stages (the process's own count: {r['clean_cpu']:.1f} s) | {total:.1f} s | 100% |",
+            f"| for comparison: `mkdocs build` alone | {r['mkdocs_cpu']:.1f} s | |"]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Benchmark Dyade's builds (see the module docstring).")
     p.add_argument("--repeat", type=int, default=3, help="runs per timing, the median is kept (default 3)")
@@ -526,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
             + (f", {args.scale}× build {r['scaled_cpu']:.1f} s" if "scaled_cpu" in r else "") + ")")
         say()
         for line in table(r, args):
+            say(line)
+        say()
+        for line in stage_table(r):
             say(line)
         for note in ("noop_note", "soffice_note"):
             if r.get(note):

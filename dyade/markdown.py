@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from . import cputime
 from .errors import BuildError
 
 FORMAT = "markdown" + "".join("-" + ext for ext in (
@@ -47,7 +48,8 @@ def parse(texts: list[tuple[str, str]], cache_dir: Path | None = None) -> list[l
             trees[i] = hit
     if todo:
         try:
-            trees.update(_parse([texts[i][1] for i in todo], todo))
+            with cputime.stage("markdown"):
+                trees.update(_parse([texts[i][1] for i in todo], todo))
         except (OSError, RuntimeError) as exc:
             raise BuildError(f"pandoc could not read the Markdown texts: {exc}") from exc
     for i, (_, src) in enumerate(texts):

@@ -27,7 +27,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 
-from . import sources
+from . import cputime, sources
 from . import writers as registry
 from .model import Model
 from .state import Manifest, State, files_of, hashed_inputs, link_outputs, source_epoch, stat_inputs
@@ -39,12 +39,14 @@ class Report:
     rendered: list[str]       # tasks that ran
     reused: list[str]         # tasks whose previous outputs were kept
     nothing_changed: bool = False
+    cpu: dict[str, float] | None = None  # CPU seconds by stage (dyade.cputime)
 
 
 def build(root: Path, log: Callable[[str], None], force: bool = False) -> Report:
     """Check and build everything that changed; raise SourceErrors or BuildError."""
     root = Path(root).resolve()
     started = time.monotonic()
+    meter = cputime.start()
     state = State(root)
     state.lock()
     try:
@@ -56,9 +58,11 @@ def build(root: Path, log: Callable[[str], None], force: bool = False) -> Report
         if previous and previous.salt == salt and previous.unchanged_inputs(root, stats) \
                 and previous.all_intact(root):
             log("Nothing changed since the last build: site/ and dist/ are up to date.")
-            return Report(previous.languages, [], list(previous.tasks), nothing_changed=True)
+            return Report(previous.languages, [], list(previous.tasks), nothing_changed=True,
+                          cpu=meter.result())
         log("Checking the sources…")
-        model = sources.load(root)
+        with cputime.stage("sources"):
+            model = sources.load(root)
         manifest = Manifest(inputs=hashed_inputs(root, stats, state.manifest()), salt=salt,
                             languages=model.languages)
         staging = state.new_staging()
@@ -71,6 +75,7 @@ def build(root: Path, log: Callable[[str], None], force: bool = False) -> Report
             shutil.rmtree(staging, ignore_errors=True)
     finally:
         state.unlock()
+    report.cpu = meter.result()
     log(f"Done in {time.monotonic() - started:.1f} s: {len(report.rendered)} outputs rendered, "
         f"{len(report.reused)} unchanged.")
     return report
@@ -111,12 +116,15 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
     later = [w for w in writers if w.needs]
     needed = {name for w in writers for name in w.needs}
     try:
-        run = _Scheduler(pool, workers, root, staging, previous, manifest, report)
+        stages = {w.name: w.stage for w in writers}
+        run = _Scheduler(pool, workers, root, staging, previous, manifest, report, stages)
         for i, writer in enumerate(now):
             # Before a writer that keeps this process busy while it plans,
             # what is already planned goes straight to the workers.
             eager = any(w.slow_to_plan for w in now[i + 1:])
-            for task in writer.plan(model, ctx, log, None):
+            with cputime.stage(writer.stage):
+                planned = writer.plan(model, ctx, log, None)
+            for task in planned:
                 task.writer = writer.name
                 run.add(task, eager=eager)
         waiting = {(w.name, lang) for w in later for lang in model.languages}
@@ -130,7 +138,9 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
                     if (writer.name, lang) in waiting and not run.unfinished(lang, writer.needs):
                         waiting.discard((writer.name, lang))
                         # Ahead of the queue: it was waiting for these outputs only.
-                        for task in writer.plan(model, ctx, log, lang):
+                        with cputime.stage(writer.stage):
+                            planned = writer.plan(model, ctx, log, lang)
+                        for task in planned:
                             task.writer = writer.name
                             run.add(task, first=True)
             if not run.pending and not run.queue:
@@ -151,7 +161,10 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = explicit_epoch
-    pool.shutdown(wait=True)
+    # The workers' own CPU was counted task by task; once reaped, this
+    # process's children time includes it again, so shutting down counts for nothing.
+    with cputime.ignored():
+        pool.shutdown(wait=True)
     for writer in writers:
         for work in writer.work_dirs:
             shutil.rmtree(staging / work, ignore_errors=True)
@@ -163,8 +176,9 @@ class _Scheduler:
     in queue order (never more tasks in flight than workers, so a site that
     becomes ready can still go ahead of the documents waiting)."""
 
-    def __init__(self, pool, workers, root, staging, previous, manifest, report):
+    def __init__(self, pool, workers, root, staging, previous, manifest, report, stages):
         self.pool, self.workers, self.root, self.staging = pool, workers, root, staging
+        self.stages = stages  # writer name -> the CPU stage its tasks count for
         self.previous, self.manifest, self.report = previous, manifest, report
         self.queue: list[Task] = []
         self.pending: dict[cf.Future, Task] = {}
@@ -183,7 +197,7 @@ class _Scheduler:
             self.report.rendered.append(task.name)
             self.manifest.tasks[task.name] = {"key": task.key, "files": {}}
             if eager:
-                self.pending[self.pool.submit(task.run, self.staging)] = task
+                self.pending[self.pool.submit(cputime.measured, task.run, self.staging)] = task
             else:
                 self.queue.insert(0, task) if first else self.queue.append(task)
         self._fill()
@@ -197,7 +211,8 @@ class _Scheduler:
         finished = []
         for future in done:
             task = self.pending.pop(future)
-            warnings = future.result()  # raises the task's BuildError
+            warnings, cpu = future.result()  # raises the task's BuildError
+            cputime.add(self.stages.get(task.writer, "rest"), cpu)
             self.manifest.tasks[task.name]["files"] = files_of(self.staging, task.outputs)
             finished.append((task, warnings))
         self._fill()
@@ -206,7 +221,7 @@ class _Scheduler:
     def _fill(self) -> None:
         while self.queue and len(self.pending) < self.workers:
             task = self.queue.pop(0)
-            self.pending[self.pool.submit(task.run, self.staging)] = task
+            self.pending[self.pool.submit(cputime.measured, task.run, self.staging)] = task
 
 
 def _stop(pool: cf.Executor) -> None:

@@ -8,7 +8,7 @@ A writer turns the model into outputs.  It declares:
   a writer is planned once per language, when every task of those writers
   in that language has finished (the website offers the documents for
   download, so it is planned when they exist);
-- a few optional hooks: notes for the log, the scratch folders it leaves
+- a few optional hooks: the stage its CPU time counts for, notes for the log, the scratch folders it leaves
   in the staging folder, and whether worker processes may be forked after
   it ran in this process.
 """
@@ -52,6 +52,8 @@ class Writer:
     # Modules its tasks use, imported once before the workers are forked
     # rather than in every worker.
     preload: tuple[str, ...] = ()
+    # The stage its CPU time counts for in `build --timings` (dyade.cputime.STAGES).
+    stage: str = "rest"
 
 
 def write_file(out: str, data: bytes, staging: Path) -> list[str]:

@@ -99,7 +99,7 @@ def run_task(form_id: str, lang: str, epoch: int, out: str, trees: dict[str, lis
     return []
 
 
-WRITER = Writer(name="docx", plan=plan, notes=_notes)
+WRITER = Writer(name="docx", plan=plan, notes=_notes, stage="docx")
 
 
 def write(model: m.Model, staging: Path, log: Callable[[str], None], epoch: int | None = None) -> None:

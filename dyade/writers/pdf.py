@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import controls as ctl
-from .. import layout, markdown, pdfform, pdflang, safety, typography
+from .. import cputime, layout, markdown, pdfform, pdflang, safety, typography
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
@@ -117,7 +117,7 @@ class MarkdownBatch:
             chunks[k].append(i)
             loads[k] += sizes[i] + 200
         try:
-            with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+            with cputime.stage("markdown"), ThreadPoolExecutor(max_workers=len(chunks)) as pool:
                 for result in pool.map(lambda c: self._convert_chunk(c, trees), [sorted(c) for c in chunks if c]):
                     self.typst.update(result)
         except (OSError, RuntimeError) as exc:
@@ -1026,7 +1026,7 @@ def run_task(work: str, name: str, out: str, epoch: int, staging: Path) -> list[
     return list(dict.fromkeys(warnings))
 
 
-WRITER = Writer(name="pdf", plan=plan, slow_to_plan=True, work_dirs=(WORK_DIR,),
+WRITER = Writer(name="pdf", plan=plan, stage="typst", slow_to_plan=True, work_dirs=(WORK_DIR,),
                 fork_safe=lambda: not typst_ran_in_this_process(), preload=("typst",))
 
 

@@ -107,7 +107,7 @@ def _plan(model: m.Model, ctx: Context, log, lang: str) -> list[Task]:
 
 
 # Planned per language once its documents exist: it offers them for download.
-WRITER = Writer(name="site", plan=_plan, needs=("docx", "pdf", "calendar"), work_dirs=(WORK_DIR,))
+WRITER = Writer(name="site", plan=_plan, stage="website", needs=("docx", "pdf", "calendar"), work_dirs=(WORK_DIR,))
 
 
 def _root_page(model: m.Model, template: str, **extra) -> bytes:

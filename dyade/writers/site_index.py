@@ -22,4 +22,4 @@ def plan(model: m.Model, ctx: Context, log=None, lang=None) -> list[Task]:
     return tasks
 
 
-WRITER = Writer(name="site_index", plan=plan)
+WRITER = Writer(name="site_index", plan=plan, stage="website")

@@ -27,6 +27,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -926,15 +927,29 @@ def typst_ran_in_this_process() -> bool:
     return os.getpid() in _TYPST_RAN_IN
 
 
-def _compile(work: Path, name: str, where: str, timestamp: int) -> tuple[bytes, list[str]]:
+# One typst compiler per worker (per thread in `write`) and work folder:
+# the fonts are found and loaded once, and the templates shared by every
+# document (lib.typ, docs.typ) are read and evaluated once, not per document.
+_COMPILERS = threading.local()
+
+
+def _compiler(work: Path):
     import typst
 
+    held = getattr(_COMPILERS, "held", None)
+    if held is None or held[0] != (os.getpid(), str(work)):
+        held = ((os.getpid(), str(work)), typst.Compiler(root=str(work)))
+        _COMPILERS.held = held
+    return held[1]
+
+
+def _compile(work: Path, name: str, where: str, timestamp: int) -> tuple[bytes, list[str]]:
     _TYPST_RAN_IN.add(os.getpid())
 
     main = work / f"{name}.typ"
     try:
-        pdf, warnings = typst.compile_with_warnings(str(main), root=str(work), pdf_standards=PDF_STANDARDS,
-                                                    timestamp=timestamp)
+        pdf, warnings = _compiler(work).compile_with_warnings(input=str(main), pdf_standards=PDF_STANDARDS,
+                                                              timestamp=timestamp)
     except Exception as exc:  # typst.TypstError, with typst's own message
         detail = getattr(exc, "diagnostic", "") or str(exc)
         raise BuildError(f"typst could not make {where} (from {name}.typ):\n{detail}") from exc

@@ -103,7 +103,7 @@ def test_corpus_is_large_enough():
 
 @pytest.mark.parametrize("case_file", CASES, ids=[p.stem for p in CASES])
 def test_corpus_case(case_file, request, tmp_path):
-    case = YAML(typ="safe").load(case_file.read_text(encoding="utf-8"))
+    case = YAML(typ="safe", pure=True).load(case_file.read_text(encoding="utf-8"))
     if case.get("command", "check") == "build":
         root = Path(shutil.copytree(request.getfixturevalue("pristine_built"), tmp_path / "tiny", symlinks=True))
         before = outputs(root)

@@ -9,8 +9,8 @@ Crowdin and Transifex all import 1.2.
 One <file> per source file (`original` is its path), one <trans-unit> per
 text: its id is the text's file and key path (dyade.translation), its
 <source> the programme's first language, its <target> the translation the
-sources already have (state "translated", or "needs-translation" for a line
-marked '# to translate'), a <note> saying where the text appears, and its
+sources already have (state "translated" and approved, or
+"needs-translation" for a line marked '# to translate'), a <note> saying where the text appears, and its
 file and line as a location.  Markdown stays text: no inline markup is
 turned into XLIFF tags.
 
@@ -70,6 +70,8 @@ def write(units, source_lang: str, target_lang: str) -> bytes:
             tgt = etree.SubElement(tu, _q("target"), state="needs-translation" if unit.needs_work else "translated")
             tgt.set(f"{{{XML_NS}}}lang", target_lang)
             tgt.text = unit.target
+            if not unit.needs_work:
+                tu.set("approved", "yes")  # what the outputs show now; translate-toolkit reads others as fuzzy
         group = etree.SubElement(tu, _q("context-group"), name="location", purpose="location")
         etree.SubElement(group, _q("context"), **{"context-type": "sourcefile"}).text = unit.path
         etree.SubElement(group, _q("context"), **{"context-type": "linenumber"}).text = str(unit.line)

@@ -278,3 +278,41 @@ def test_ids_stay_when_a_text_is_inserted_before_another(tmp_path):
     assert {i: second.get(i) for i in first} == first  # every text keeps its id
     assert len(second) == len(first) + 3
     assert f"forms/{form.name}#fields[new-first].label" in second
+
+
+def test_a_text_changed_since_the_export_is_left_out_with_a_warning(exported, tmp_path):
+    import shutil
+    original, xlf, filled = exported
+    root = tmp_path / "programme"
+    shutil.copytree(original, root)
+    programme = root / "content" / "programme.yml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace("en: Mentoring programme\n",
+                                                                        "en: Mentoring and coaching\n"),
+                         encoding="utf-8")
+    result = dyade(root, "translate", "import", str(filled))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(rf"^warning: {re.escape(str(filled))}:\d+:\d+: the en text of 'content/programme.yml#title' "
+                     r"changed since this file was exported; its translation was not imported — export again",
+                     result.stderr, re.M), result.stderr
+    text = programme.read_text(encoding="utf-8")
+    assert MARK + "Mentoring programme'\n" not in text and MARK + "Mentoring programme coordinator" in text
+    assert "left out (their source changed)" in result.stdout
+
+
+def test_comments_order_and_quotes_stay_where_they_were(tmp_path):
+    from dyade import translation
+
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "content" / "chapter.yml"
+    path.write_text("# The chapter\ntitle:\n  fr: Bonjour  # kept\n  en: \"Hello\"\n  # about the summary\n"
+                    "summary: {fr: Court, en: Short}  # flow\nsections:\n  - id: a\n    title:\n      fr: A\n"
+                    "      en: A\n      de: Alt  # to translate (English)\n    body:\n      fr: |\n        Un\n\n"
+                    "        Deux\n      en: |\n        One\n\n        Two\n", encoding="utf-8")
+    source = translation.read_source(tmp_path, "chapter", path)
+    new = translation.apply(source, ["fr", "en"], "de", {
+        "title": "Hallo", "summary": "Kurz", "sections[a].title": "Neu", "sections[a].body": "Eins\n\nZwei"})
+    assert new == ("# The chapter\ntitle:\n  fr: Bonjour  # kept\n  en: \"Hello\"\n  de: Hallo\n"
+                   "  # about the summary\nsummary: {fr: Court, en: Short, de: Kurz} # flow\nsections:\n  - id: a\n"
+                   "    title:\n      fr: A\n      en: A\n      de: Neu\n    body:\n      fr: |\n        Un\n\n"
+                   "        Deux\n      en: |\n        One\n\n        Two\n      de: |\n        Eins\n\n"
+                   "        Zwei\n")

@@ -147,7 +147,7 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
             continue
         if unit.state in xliff.SKIPPED_STATES:
             continue
-        if unit.source is not None and unit.source.strip() != ours.source.strip():
+        if unit.source is not None and unit.source.split() != ours.source.split():  # a tool may re-space it
             stale.append(Problem(shown, unit.line, unit.col, f"the {languages[0]} text of {unit.id!r} changed since "
                                  "this file was exported; its translation was not imported",
                                  "export again and translate the new text"))

@@ -19,6 +19,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 import re
 import types
 import typing
@@ -91,6 +92,7 @@ class SourceFile:
     kind: str
     text: str
     bom: bool
+    crlf: bool  # saved with Windows line ends: read as \n, written back with \r\n
     data: object
     indent: tuple[int, int, int] | None  # None: the round trip would change the file
 
@@ -133,6 +135,8 @@ def read_source(root: Path, kind: str, path: Path, text: str | None = None) -> S
                                                "save it again with the UTF-8 encoding")]) from None
     else:
         bom = False
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n")
     try:
         # Aliases and tags are refused by check; refuse them before the round
         # trip builds anything from them (an alias bomb shares, but a walk expands).
@@ -151,7 +155,17 @@ def read_source(root: Path, kind: str, path: Path, text: str | None = None) -> S
     except YAMLError:
         raise TranslationProblems([Problem(rel, 1, 1, "YAML error", "run dyade check, which says how to fix it")]) from None
     indent = next((i for i in INDENTS if _dump(data, i) == text), None)
-    return SourceFile(path, rel, kind, text, bom, data, indent)
+    return SourceFile(path, rel, kind, text, bom, crlf, data, indent)
+
+
+def save(source: SourceFile, text: str) -> None:
+    """Write `text` (from `apply`) over the file, in one step, with the
+    file's own line ends and byte-order mark."""
+    if source.crlf:
+        text = text.replace("\n", "\r\n")
+    tmp = source.path.with_name(f".{source.path.name}.dyade-tmp")
+    tmp.write_bytes((b"\xef\xbb\xbf" if source.bom else b"") + text.encode("utf-8"))
+    os.replace(tmp, source.path)
 
 
 def _dump(data, indent) -> str:

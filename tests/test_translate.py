@@ -316,3 +316,27 @@ def test_comments_order_and_quotes_stay_where_they_were(tmp_path):
                    "    title:\n      fr: A\n      en: A\n      de: Neu\n    body:\n      fr: |\n        Un\n\n"
                    "        Deux\n      en: |\n        One\n\n        Two\n      de: |\n        Eins\n\n"
                    "        Zwei\n")
+
+
+def test_a_file_saved_on_windows_keeps_its_line_ends_and_byte_order_mark(tmp_path):
+    from dyade import translation
+
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "content" / "glossary.yml"
+    path.write_bytes(b"\xef\xbb\xbftitle:\r\n  fr: Glossaire\r\n  en: Glossary\r\nterms: []\r\n")
+    source = translation.read_source(tmp_path, "glossary", path)
+    assert source.indent is not None
+    translation.save(source, translation.apply(source, ["fr", "en"], "de", {"title": "Glossar"}))
+    assert path.read_bytes() == b"\xef\xbb\xbftitle:\r\n  fr: Glossaire\r\n  en: Glossary\r\n  de: Glossar\r\nterms: []\r\n"
+
+
+def test_export_of_a_source_with_a_yaml_error_says_where_in_one_line(tmp_path):
+    root = new_project(tmp_path)
+    glossary = root / "content" / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "oops: [unclosed\n", encoding="utf-8")
+    result = dyade(root, "translate", "export", "--lang", "de")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and LINE.match(lines[0]) and lines[0].startswith("content/glossary.yml:"), lines
+    assert "YAML syntax error — run dyade check" in lines[0] and lines[1].endswith("nothing was exported.")
+    assert not (root / "translations").exists()

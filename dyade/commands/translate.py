@@ -191,10 +191,7 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
     for warning in stale:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
     for rel, text in written.items():
-        source = by_rel[rel]
-        tmp = source.path.with_name(f".{source.path.name}.dyade-tmp")
-        tmp.write_bytes(("\ufeff" if source.bom else "").encode() + text.encode("utf-8"))
-        os.replace(tmp, source.path)
+        translation.save(by_rel[rel], text)
     n = sum(len(t) for t in edits.values())
     print(f"Imported {n} translation{'s' if n != 1 else ''} into {lang} from {shown}, in {len(edits)} "
           f"file{'s' if len(edits) != 1 else ''}"

@@ -72,7 +72,7 @@ def write(units, source_lang: str, target_lang: str) -> bytes:
             tgt.text = unit.target
             if not unit.needs_work:
                 tu.set("approved", "yes")  # what the outputs show now; translate-toolkit reads others as fuzzy
-        group = etree.SubElement(tu, _q("context-group"), name="location", purpose="location")
+        group = etree.SubElement(tu, _q("context-group"), purpose="location")  # a name would have to be unique
         etree.SubElement(group, _q("context"), **{"context-type": "sourcefile"}).text = unit.path
         etree.SubElement(group, _q("context"), **{"context-type": "linenumber"}).text = str(unit.line)
         etree.SubElement(tu, _q("note"), **{"from": "dyade"}).text = unit.note

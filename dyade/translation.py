@@ -292,6 +292,35 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
             out.append(Unit(id=f"{source.rel}#{key}", path=source.rel, key=key, source=str(text),
                             target=None if value is None else str(value), needs_work=marked, markdown=markdown,
                             line=line, target_lines=target_lines, note=note))
+        if source.kind == "strings":
+            out += _bundled_units(source, src, target)
+    return out
+
+
+def bundled_strings(source: SourceFile) -> dict[str, dict]:
+    """Dyade's own interface texts that the project's strings.yml does not
+    have (the build takes them from Dyade): {key: {lang: text}}."""
+    if source.path.resolve() == sources.BUNDLED_STRINGS or not sources.BUNDLED_STRINGS.is_file():
+        return {}
+    data = YAML(typ="safe", pure=True).load(sources.BUNDLED_STRINGS.read_text(encoding="utf-8")) or {}
+    own = source.data if isinstance(source.data, dict) else {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict) and k not in own}
+
+
+def _bundled_units(source: SourceFile, src: str, target: str) -> list[Unit]:
+    out = []
+    for key, values in bundled_strings(source).items():
+        text = values.get(src)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        shipped = values.get(target) if isinstance(values.get(target), str) and values[target].strip() else None
+        note = (f"{source.rel}: interface text {key!r} (buttons, headings and labels of every output), Dyade's own: "
+                "its translation is added to the project's file")
+        hint = STRING_HINTS.get(key) or ("the singular, then | and the plural, with {n} for the number"
+                                         if key.startswith("count_") else None)
+        out.append(Unit(id=f"{source.rel}#{key}", path=source.rel, key=key, source=text, target=shipped,
+                        needs_work=False, markdown=False, line=len(source.text.splitlines()) + 1,
+                        target_lines=None, note=note + (f"; {hint}" if hint else "")))
     return out
 
 
@@ -302,7 +331,16 @@ def apply(source: SourceFile, languages: list[str], target: str, texts: dict[str
     `target`; only their lines change."""
     by_key = {key: mapping for key, mapping, _ in texts_of(source, languages)}
     order = [*languages, target]
+    bundled = bundled_strings(source) if source.kind == "strings" else {}
     for key, value in texts.items():
+        if key not in by_key and key in bundled:
+            # Dyade's own text, which the file did not need until now: the
+            # entry gets every language the programme has, then the new one.
+            entry = CommentedMap((lang, bundled[key][lang]) for lang in languages if isinstance(bundled[key].get(lang), str))
+            entry.fa.set_flow_style()
+            entry[target] = _styled(value, None, None)
+            source.data[key] = entry
+            continue
         mapping = by_key[key]
         new = _styled(value, mapping.get(languages[0]), mapping.get(target))
         if mapping.get(target) == new and type(mapping.get(target)) is type(new):

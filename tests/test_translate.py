@@ -340,3 +340,34 @@ def test_export_of_a_source_with_a_yaml_error_says_where_in_one_line(tmp_path):
     assert len(lines) == 2 and LINE.match(lines[0]) and lines[0].startswith("content/glossary.yml:"), lines
     assert "YAML syntax error — run dyade check" in lines[0] and lines[1].endswith("nothing was exported.")
     assert not (root / "translations").exists()
+
+
+def test_interface_texts_the_project_leaves_to_dyade_are_exported_and_added_to_its_file(tmp_path):
+    root = new_project(tmp_path)
+    strings = root / "templates" / "strings.yml"
+    text = strings.read_text(encoding="utf-8")
+    # An older strings.yml: two texts missing, which the build takes from Dyade's own file.
+    text = re.sub(r"^form:\n(  .*\n)+", "", text, count=1, flags=re.M)
+    text = re.sub(r"^month_names:\n(  .*\n)+", "", text, count=1, flags=re.M)
+    strings.write_text(text, encoding="utf-8")
+    assert dyade(root, "check").returncode == 0
+    out = dyade(root, "translate", "export", "--lang", "de")
+    assert out.returncode == 0, out.stderr
+    xlf = root / "translations" / "de.xlf"
+    ids = {tu.get("id") for tu in etree.parse(str(xlf)).iter(f"{{{NS}}}trans-unit")}
+    assert {"templates/strings.yml#form", "templates/strings.yml#month_names"} <= ids
+
+    def german(unit_id, source):
+        return MARK + source
+    fill(xlf, tmp_path / "de.xlf", german)
+    tree = etree.parse(str(tmp_path / "de.xlf"))
+    tree.find(f".//{{{NS}}}trans-unit[@id='templates/strings.yml#form']/{{{NS}}}target").text = "Formular"
+    tree.write(str(tmp_path / "de.xlf"), xml_declaration=True, encoding="UTF-8")
+    imported = dyade(root, "translate", "import", str(tmp_path / "de.xlf"))
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    after = strings.read_text(encoding="utf-8")
+    assert after.startswith(text[:200])
+    assert "\nform: {en: Form, fr: Formulaire, de: Formular}\n" in after
+    assert "\nmonth_names: {en: " in after
+    checked = dyade(root, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -159,7 +159,7 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
                                     "pasted text)"))
             continue
         if ours.target is not None and ours.target == unit.target:
-            continue  # already so in the sources
+            continue  # already so in the sources (or in Dyade's own interface texts)
         edits.setdefault(ours.path, {})[ours.key] = unit.target
         where[unit.id] = unit
     if problems:

@@ -275,8 +275,8 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
             target_lines = None
             if value is not None and isinstance(mapping, CommentedMap):
                 first = mapping.lc.key(target)[0] + 1
-                target_lines = (first, first + value.count("\n") + (1 if isinstance(value, (LiteralScalarString,
-                                                                                           FoldedScalarString)) else 0))
+                block = isinstance(value, (LiteralScalarString, FoldedScalarString))  # its lines start below the key
+                target_lines = (first, first + (value.rstrip("\n").count("\n") + 1 if block else value.count("\n")))
             if source.kind == "strings":
                 note = f"{source.rel}: interface text {key!r} (buttons, headings and labels of every output)"
                 hint = STRING_HINTS.get(key) or ("the singular, then | and the plural, with {n} for the number"

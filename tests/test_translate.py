@@ -219,6 +219,9 @@ BAD = {
                                                         approved="yes"),
     "broken link": lambda xlf, out: _unit_text(xlf, "content/home.yml#intro",
                                                "Siehe [den Plan](form:no-such-form).", out),
+    "broken link, third line": lambda xlf, out: _unit_text(xlf, "content/home.yml#intro",
+                                                           "Erste Zeile.\n\nSiehe [den Plan](form:no-such-form).\n",
+                                                           out),
     "bad placeholder": lambda xlf, out: _unit_text(xlf, "content/programme.yml#title", "Programm von {Org}", out),
     "interface grammar": lambda xlf, out: _unit_text(xlf, "templates/strings.yml#month_names", "Januar Februar", out),
     "markup tag": lambda xlf, out: _replace(xlf, "Übersetzt: Mentoring programme<",
@@ -245,7 +248,7 @@ def test_a_hostile_or_broken_file_is_refused_in_one_line_and_nothing_is_written(
     assert lines[:-1] and all(LINE.match(line) and line.startswith(str(bad) + ":") for line in lines[:-1]), lines
     assert digest(root) == before
     assert "root:" not in result.stdout + result.stderr  # /etc/passwd was never read
-    expected = {"broken link": "no-such-form", "bad placeholder": "{Org}", "interface grammar": "month",
+    expected = {"broken link": "no-such-form", "broken link, third line": "no-such-form", "bad placeholder": "{Org}", "interface grammar": "month",
                 "final without target": "marked final", "unknown id": "unknown unit", "xliff 2": "XLIFF 1.2",
                 "external entity": "DOCTYPE", "billion laughs": "DOCTYPE", "malformed": "not well-formed",
                 "too large": "too large", "markup tag": "<g>", "not xliff": "not XLIFF"}[case]

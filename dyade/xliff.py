@@ -1,10 +1,12 @@
 """XLIFF 1.2 files for translators and their tools (`dyade translate`).
 
-XLIFF 1.2 rather than 2.0: translate-toolkit opens .xlf files as XLIFF 1.x
-and refuses 2.x there (its XLIFF 2.0 class is new and none of its
-converters, xliff2po, po2xliff, pretranslate, use it), Weblate marks its
-XLIFF 2.0 support as under development, and OmegaT, Trados, memoQ, Phrase,
-Crowdin and Transifex all import 1.2.
+XLIFF 1.2 rather than 2.0: translate-toolkit 3.20 opens .xlf files as
+XLIFF 1.x and refuses 2.x there (its XLIFF 2.0 class is new and none of its
+converters, xliff2po, po2xliff, pretranslate, use it), Weblate's
+documentation marks its XLIFF 2.0 support as under development, the Okapi
+filters behind OmegaT's XLIFF plugin support 2.0 only in part, and 1.2 is
+what CAT tools and online platforms have imported for fifteen years.  The
+output validates against OASIS's xliff-core-1.2-strict.xsd.
 
 One <file> per source file (`original` is its path), one <trans-unit> per
 text: its id is the text's file and key path (dyade.translation), its

@@ -196,8 +196,12 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
     print(f"Imported {n} translation{'s' if n != 1 else ''} into {lang} from {shown}, in {len(edits)} "
           f"file{'s' if len(edits) != 1 else ''}"
           + (f"; {len(stale)} left out (their source changed)" if stale else "") + ".", flush=True)
+    lacking = sum(1 for u in known.values() if u.target is None and u.id not in where)
     if added and edits:
-        log(f"Added {lang} to 'languages' in {PROGRAMME}. Run dyade check: it lists any text still lacking {lang}.")
+        log(f"Added {lang} to 'languages' in {PROGRAMME}.")
+    if lacking and (added or lang in languages) and edits:
+        log(f"{lacking} text{'s' if lacking != 1 else ''} still lack {lang}: dyade check lists "
+            f"{'them' if lacking != 1 else 'it'}; export again to translate {'them' if lacking != 1 else 'it'}.")
     else:
         log("Run dyade check, then dyade build.")
     return 0

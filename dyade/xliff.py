@@ -87,9 +87,9 @@ class Unreadable(Exception):
         self.problems = problems
 
 
-def read(raw: bytes, shown: str) -> tuple[str, list[Returned]]:
-    """(target language, units) of a returned XLIFF file; `shown` names it
-    in the problems (Unreadable)."""
+def read(raw: bytes, shown: str) -> tuple[str, str, list[Returned]]:
+    """(source language, target language, units) of a returned XLIFF file;
+    `shown` names it in the problems (Unreadable)."""
     def refuse(line: int, col: int, what: str, how: str):
         raise Unreadable([Problem(shown, line, col, what, how)])
 
@@ -135,6 +135,7 @@ def read(raw: bytes, shown: str) -> tuple[str, list[Returned]]:
                "export writes)")
     problems: list[Problem] = []
     langs: set[str] = set()
+    source_langs: set[str] = set()
     out: list[Returned] = []
     for file_ in root:
         if local(file_) != "file":
@@ -145,6 +146,7 @@ def read(raw: bytes, shown: str) -> tuple[str, list[Returned]]:
             problems.append(Problem(shown, line, col, "a <file> has no target-language",
                                     "export again with dyade translate export --lang CODE and translate that file"))
         langs.add(lang)
+        source_langs.add((file_.get("source-language") or "").strip())
         for tu in file_.iter(_q("trans-unit"), "trans-unit"):
             line, col = at(tu, "trans-unit")
             ident = tu.get("id")
@@ -176,7 +178,8 @@ def read(raw: bytes, shown: str) -> tuple[str, list[Returned]]:
     if not out:
         refuse(*at(root, "xliff"), "the file holds no translation unit",
                "give the file exported by dyade translate export, translated")
-    if len(langs) > 1:
-        refuse(*at(root, "xliff"), f"the file's parts are in several languages ({', '.join(sorted(langs))})",
+    if len(langs) > 1 or len(source_langs) > 1:
+        refuse(*at(root, "xliff"), "the file's parts are in several languages "
+               f"({', '.join(sorted(langs if len(langs) > 1 else source_langs))})",
                "import one language at a time, one file each")
-    return langs.pop(), out
+    return source_langs.pop(), langs.pop(), out

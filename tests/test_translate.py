@@ -374,3 +374,42 @@ def test_interface_texts_the_project_leaves_to_dyade_are_exported_and_added_to_i
     assert "\nmonth_names: {en: " in after
     checked = dyade(root, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_regional_code_from_a_tool_imports_into_the_language_and_another_projects_file_is_refused(exported,
+                                                                                                   tmp_path):
+    import shutil
+    original, xlf, filled = exported
+    root = tmp_path / "programme"
+    shutil.copytree(original, root)
+    regional = _replace(filled, 'target-language="de"', 'target-language="de-DE"', tmp_path / "de-DE.xlf")
+    regional.write_text(regional.read_text(encoding="utf-8").replace('target-language="de"',
+                                                                     'target-language="de-DE"'), encoding="utf-8")
+    imported = dyade(root, "translate", "import", str(regional))
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "into de from" in imported.stdout and "languages: [en, fr, de]" in \
+        (root / "content" / "programme.yml").read_text(encoding="utf-8")
+
+    (tmp_path / "other").mkdir()
+    other = new_project(tmp_path / "other")
+    before = digest(other)
+    bundled = tmp_path / "bundled.xlf"
+    assert dyade(ROOT, "translate", "export", "--lang", "de", "--out", str(bundled)).returncode == 0
+    result = dyade(other, "translate", "import", str(bundled))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(f"{bundled}:1:1: the file translates from fr, but this "
+                                                    "programme's texts are written in en first — import it into "
+                                                    "the project it was exported from")
+    assert len(result.stderr.splitlines()) == 2, result.stderr
+    assert digest(other) == before
+    # Same first language, other texts (a few names alike): said once, not once per unit.
+    relabelled = _replace(filled, 'source-language="en"', 'source-language="fr"', tmp_path / "fr.xlf")
+    relabelled.write_text(relabelled.read_text(encoding="utf-8").replace('source-language="en"',
+                                                                         'source-language="fr"'), encoding="utf-8")
+    (tmp_path / "french").mkdir()
+    french = new_project(tmp_path / "french", "fr,en")
+    before = digest(french)
+    result = dyade(french, "translate", "import", str(relabelled))
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 2, result.stderr
+    assert re.search(r"only \d+ of the file's \d+ texts are texts of this project", result.stderr), result.stderr
+    assert digest(french) == before

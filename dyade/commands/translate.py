@@ -102,7 +102,7 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
     except OSError as exc:
         raise UsageError(f"cannot read {shown} ({exc.strerror or exc}): give the XLIFF file to import") from None
     try:
-        lang, returned = xliff.read(raw, shown)
+        source_lang, lang, returned = xliff.read(raw, shown)
     except xliff.Unreadable as exc:
         return _fail(exc.problems, "nothing was written.")
     languages = _languages(root)
@@ -113,6 +113,11 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
         return _fail([Problem(shown, 1, 1, f"the file's target-language {lang!r} is not a language code Dyade uses",
                               "export with dyade translate export --lang CODE (two or three letters) and translate "
                               "that file")], "nothing was written.")
+    if source_lang and source_lang.replace("_", "-").split("-")[0].lower() != languages[0]:
+        return _fail([Problem(shown, 1, 1, f"the file translates from {source_lang}, but this programme's texts are "
+                              f"written in {languages[0]} first", "import it into the project it was exported from "
+                              "(--root DIR), or export this project's texts with dyade translate export")],
+                     "nothing was written.")
     if lang == languages[0]:
         return _fail([Problem(shown, 1, 1, f"the file translates into {lang}, the programme's first language",
                               "export for another language with dyade translate export --lang CODE")],
@@ -123,6 +128,19 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
     except translation.TranslationProblems as exc:
         return _fail(exc.problems, "nothing was written.")
 
+    def ours(unit) -> bool:
+        return unit.id in known and (unit.source is None or unit.source.split() == known[unit.id].source.split())
+    # Interface strings are alike in every project, and a few names may be:
+    # when nearly no text is this project's, the file is another's, said once.
+    texts = [u for u in returned if not u.id.startswith(translation.STRINGS_FILE + "#")] or returned
+    matched = sum(1 for unit in texts if ours(unit))
+    if len(texts) > 1 and matched * 10 < len(texts):
+        first = next(unit for unit in texts if not ours(unit))
+        return _fail([Problem(shown, first.line, first.col, f"{'none' if not matched else f'only {matched}'} of the "
+                              f"file's {len(texts)} texts {'is a text' if not matched else 'are texts'} of this "
+                              f"project (the first that is not: {first.id!r})", "import it into the project it was "
+                              "exported from (--root DIR), or export this project's texts with dyade translate "
+                              "export")], "nothing was written.")
     problems: list[Problem] = []
     stale: list[Problem] = []
     edits: dict[str, dict[str, str]] = {}

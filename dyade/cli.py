@@ -1,4 +1,4 @@
-"""Command line: `dyade [build|check|collect|new|schema|serve] [FOLDER] [--root DIR] [--quiet]`;
+"""Command line: `dyade [build|check|collect|new|schema|serve|translate] [FOLDER] [FILE] [--root DIR] [--quiet]`;
 each command is a module of `dyade.commands`.  Every command but `new` works on a project: the
 folder --root names, or the nearest one holding content/programme.yml from the current folder up."""
 from __future__ import annotations
@@ -21,7 +21,9 @@ def _parser(modules: dict) -> argparse.ArgumentParser:
                         "content/programme.yml)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the project folder, problems, warnings and the final line")
     p.add_argument("folder", nargs="?", default=None, metavar="FOLDER",
-                   help="collect: the folder holding the returned forms (sub-folders too); new: the folder to create")
+                   help="collect: the folder holding the returned forms (sub-folders too); new: the folder to create; "
+                        "translate: export or import")
+    p.add_argument("file", nargs="?", default=None, metavar="FILE", help="translate import: the XLIFF file to import")
     for module in modules.values():
         module.add_arguments(p)
     return p
@@ -46,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     module = modules[args.command]
     if args.folder is not None and not getattr(module, "TAKES_FOLDER", False):
-        parser.error(f"'{args.folder}': only 'dyade collect' and 'dyade new' take a folder")
+        parser.error(f"'{args.folder}': only 'dyade collect', 'dyade new' and 'dyade translate' take a folder")
+    if args.file is not None and not getattr(module, "TAKES_FILE", False):
+        parser.error(f"'{args.file}': only 'dyade translate import' takes a file")
     if not getattr(module, "NEEDS_PROJECT", True):
         root = None
     elif args.root is not None:
@@ -84,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "new":
             print(f"Could not write the new project: {exc.strerror or exc}{where} — check the disk space and that "
                   "you may write there; nothing was written.", file=sys.stderr)
+            return 1
+        if args.command == "translate":
+            print(f"Translate failed: {exc.strerror or exc}{where} — check the disk space and that you may write "
+                  "there.", file=sys.stderr)
             return 1
         if args.command == "collect":
             print(f"Collect failed: {exc.strerror or exc}{where} — check the disk space and that you may write "

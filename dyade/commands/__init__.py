@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 
 # The first is the default command.
-NAMES = ("build", "check", "collect", "new", "schema", "serve")
+NAMES = ("build", "check", "collect", "new", "schema", "serve", "translate")
 
 
 def load(name: str):

@@ -21,7 +21,8 @@ PUBLISHED = ("site", "dist", "content", "forms", "templates", ".dyade")
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", type=Path, default=None,
-                        help="collect: where to write the reports (default: collected/ in the project)")
+                        help="collect: where to write the reports (default: collected/ in the project); translate "
+                             "export: the XLIFF file to write (default: translations/LANG.xlf)")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                         help="collect: the date the progress report counts overdue forms from (default: today)")
 

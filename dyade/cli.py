@@ -42,7 +42,19 @@ def _quiet_log(msg: str) -> None:
         print(msg.strip(), file=sys.stderr, flush=True)
 
 
+def _tolerant_output() -> None:
+    """A console that cannot show a character (Windows' legacy code pages
+    have no « » or …) prints a "?" for it rather than stopping the command."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_output()
     modules = {name: commands.load(name) for name in commands.NAMES}
     parser = _parser(modules)
     args = parser.parse_args(argv)

@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,17 +178,23 @@ def files_intact(root: Path, files: dict[str, list]) -> bool:
     return True
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to `source`, so nothing is copied; a copy keeping its date
+    where the system refuses links (FAT and exFAT drives, some network and
+    synchronised folders on Windows and macOS)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def link_outputs(root: Path, staging: Path, files: dict[str, list]) -> None:
     """Put the previous build's files of an unchanged output into the staging
-    folder: hard links, so nothing is copied or rewritten (a copy that keeps
-    the date where links are not possible)."""
+    folder (nothing is rewritten)."""
     for rel in files:
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(root / rel, target)
-        except OSError:
-            shutil.copy2(root / rel, target)
+        link_or_copy(root / rel, target)
 
 
 # -- the state folder: lock, staging, journal ---------------------------------------------
@@ -201,22 +208,24 @@ class State:
         self._lock_file = None
 
     def lock(self) -> None:
-        """Hold the project's build lock until the process ends (the system
-        releases it even when the build is killed)."""
+        """Hold the project's build lock until the build ends.  The system's
+        own lock where there is one (POSIX flock, Windows' msvcrt.locking),
+        which it releases even when the build is killed; otherwise a lock
+        file naming the process, taken over once that process is gone."""
         self.dir.mkdir(exist_ok=True)
-        self._lock_file = open(self.dir / "lock", "a+")
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks here
+        for take in LOCKS:
+            held = take(self.dir)
+            if held is UNAVAILABLE:
+                continue
+            if held is BUSY:
+                break
+            self._lock_file = held
             return
-        try:
-            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise BuildError("another build of this project is running; wait until it finishes, then try again")
+        raise BuildError("another build of this project is running; wait until it finishes, then try again")
 
     def unlock(self) -> None:
         if self._lock_file:
-            self._lock_file.close()
+            self._lock_file.release()
             self._lock_file = None
 
     def manifest(self) -> Manifest | None:
@@ -269,18 +278,157 @@ class State:
         inodes = journal.get("inodes", {})
         for name in OUTPUT_DIRS:
             target, new = self.root / name, staging / name
-            if _inode(target) == inodes.get(name):
+            if _inode(target) == inodes.get(name) or name in journal.get("copied", []):
                 continue  # already in place
             if not new.is_dir() or _inode(new) != inodes.get(name):
                 continue  # nothing staged for it
             if target.exists() and exchange(new, target):
                 continue  # swapped in one step: the old folder is now in staging
-            if target.exists():
-                os.replace(target, staging / f"old-{name}")
-            os.replace(new, target)
+            if not target.exists() or _rename_folder(target, staging / f"old-{name}"):
+                os.replace(new, target)
+                continue
+            # The folder cannot be moved (Windows: a program has a file in it
+            # open, or it is a window's current folder): its files are
+            # replaced instead.  Marked done in the journal, since the folder
+            # keeps its identity.
+            _replace_contents(new, target, staging / f"old-{name}")
+            journal = {**journal, "copied": [*journal.get("copied", []), name]}
+            _write_atomically(self.journal_path, json.dumps(journal))
         manifest = staging / "manifest.json"
         if manifest.is_file():
             os.replace(manifest, self.manifest_path)
+
+
+# -- the build lock, as each system can hold it -------------------------------------------
+
+class _HeldLock:
+    def __init__(self, handle, release):
+        self.handle, self._release = handle, release
+
+    def release(self) -> None:
+        self._release(self.handle)
+
+
+BUSY = "busy"                # another build holds it
+UNAVAILABLE = "unavailable"  # this system has no such lock: the next one is tried
+
+
+def _flock(folder: Path):
+    try:
+        import fcntl
+    except ImportError:
+        return UNAVAILABLE
+    handle = open(folder / "lock", "a+")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return BUSY
+    return _HeldLock(handle, lambda h: h.close())
+
+
+def _msvcrt_lock(folder: Path):
+    try:
+        import msvcrt
+    except ImportError:
+        return UNAVAILABLE
+    handle = open(folder / "lock", "a+")
+    try:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # its first byte; freed when the process ends
+    except OSError:
+        handle.close()
+        return BUSY
+
+    def release(h):
+        try:
+            h.seek(0)
+            msvcrt.locking(h.fileno(), msvcrt.LK_UNLCK, 1)
+        finally:
+            h.close()
+    return _HeldLock(handle, release)
+
+
+def _pid_file(folder: Path):
+    """`lock.pid`, created exclusively, holding this process's id; a file
+    left by a process that no longer runs is stale and taken over."""
+    path = folder / "lock.pid"
+    for _attempt in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                owner = int(path.read_text(encoding="ascii").strip() or "0")
+            except (OSError, ValueError):
+                owner = 0
+            if owner and _running(owner):
+                return BUSY
+            path.unlink(missing_ok=True)  # stale: its build was killed
+            continue
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(str(os.getpid()))
+        return _HeldLock(path, lambda p: p.unlink(missing_ok=True))
+    return BUSY
+
+
+def _running(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # os.kill would end the process there (never reached: Windows has msvcrt's lock)
+    try:
+        os.kill(pid, 0)  # asks only whether it exists (on Windows too)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists under another user, or the system cannot say
+    return True
+
+
+# Tried in order: the first this system has decides.
+LOCKS = (_flock, _msvcrt_lock, _pid_file)
+
+
+RENAME_ATTEMPTS = 5       # a folder held for a moment (an indexer, an antivirus) is retried
+RENAME_PAUSE = 0.2         # seconds between attempts
+
+
+def _rename_folder(source: Path, target: Path) -> bool:
+    """Move a folder; False when the system keeps refusing (a file in it is
+    held open by another program, as Windows does not allow)."""
+    for attempt in range(RENAME_ATTEMPTS):
+        try:
+            os.replace(source, target)
+            return True
+        except PermissionError:
+            if attempt + 1 < RENAME_ATTEMPTS:
+                time.sleep(RENAME_PAUSE)
+    return False
+
+
+def _replace_contents(new: Path, target: Path, aside: Path) -> None:
+    """Make `target` hold what `new` holds without moving `target` itself:
+    its files are first moved into `aside` (all, or none: if one is held
+    open, the others go back and nothing has changed), then the new ones
+    are copied in.  Run again after a kill, it finishes the job."""
+    moved: list[tuple[Path, Path]] = []
+    for path in sorted((p for p in target.rglob("*") if not p.is_dir()), reverse=True):
+        away = aside / path.relative_to(target)
+        away.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(path, away)
+        except PermissionError:
+            for back, here in reversed(moved):
+                os.replace(here, back)
+            raise BuildError(f"{path} is open in another program, so the new {target.name}/ cannot be put in "
+                             f"place; close it and build again (the previous {target.name}/ is unchanged)") from None
+        moved.append((path, away))
+    wanted = {p.relative_to(new) for p in new.rglob("*") if p.is_dir()}
+    for folder in sorted((p for p in target.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if folder.relative_to(target) not in wanted:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # held open (a window's current folder): left, empty
+    shutil.copytree(new, target, dirs_exist_ok=True)
 
 
 def _inode(path: Path) -> int | None:

@@ -37,6 +37,7 @@ from .. import layout
 from .. import model as m
 from .. import safety
 from ..errors import BuildError
+from ..state import link_or_copy
 from ..tasks import Context, Task, digest, tree_digest
 from .base import Writer
 from . import site_markdown as md
@@ -423,10 +424,7 @@ def _copy_assets(model: m.Model, templates: Path, docs: Path, available: dict[st
     for output in available.values():
         target = docs / md.download_path(output.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(dist / output.path, target)  # same disk: no copy needed
-        except OSError:
-            shutil.copy2(dist / output.path, target)
+        link_or_copy(dist / output.path, target)
 
 
 # -- configuration -----------------------------------------------------------

@@ -31,8 +31,10 @@ from typing import Optional
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from . import bundled
+
 URI_PREFIX = "x-dyade-field:"
-FONT_FILE = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "fonts" / "DejaVuSans-WinAnsi.ttf"
+FONT_FILE = bundled.TEMPLATES / "pdf" / "fonts" / "DejaVuSans-WinAnsi.ttf"
 FONT_RESOURCE = "DyF"          # the name of the field font in the form's resources
 IDENTITY_KEY = "/DyadeForm"    # the catalog entry saying which form, language and version this is
 

@@ -60,6 +60,7 @@ from typing import Optional, Union
 
 from lxml import etree
 
+from . import bundled
 from . import controls as ctl
 from . import dates
 from . import model as m
@@ -887,7 +888,7 @@ def _default_model():
         root = find_project(Path.cwd())
     except OSError:  # the current folder was deleted
         root = None
-    root = root or Path(__file__).resolve().parent.parent
+    root = root or bundled.ROOT
     try:
         return sources.load(root)
     except (SourceErrors, OSError):
@@ -908,7 +909,7 @@ def _bundled_strings() -> dict[str, dict[str, str]]:
     global _BUNDLED
     if _BUNDLED is None:
         _BUNDLED = {}
-        path = Path(__file__).resolve().parent.parent / "templates" / "strings.yml"
+        path = bundled.TEMPLATES / "strings.yml"
         try:
             from ruamel.yaml import YAML
             data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))

@@ -25,6 +25,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from . import bundled
 from . import markdown
 from . import model as m
 from . import safety
@@ -961,7 +962,7 @@ def _load_strings(reader: _Reader, path: Path) -> dict[str, m.Text]:
     return strings
 
 
-BUNDLED_STRINGS = Path(__file__).resolve().parent.parent / "templates" / "strings.yml"
+BUNDLED_STRINGS = bundled.TEMPLATES / "strings.yml"
 
 
 def _bundled_strings() -> dict:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from . import bundled
 from .model import FIELD_KINDS
 
 WRITTEN_IN = ("en", "fr", "es")  # the languages the starter's texts are written in
@@ -659,7 +660,7 @@ Before publishing, put the real coordinator and e-mail address in
 """
 
 
-BUNDLED = Path(__file__).resolve().parent.parent  # the folder of Dyade's own programme
+BUNDLED = bundled.ROOT  # the folder of Dyade's own programme
 EXAMPLE_PARTS = ("content", "forms", "templates/strings.yml")
 
 

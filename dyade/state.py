@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import bundled
 from .errors import BuildError
 from .tasks import file_digest
 
@@ -31,7 +32,11 @@ MANIFEST_FORMAT = 2
 # The project's sources: everything a build reads besides Dyade itself.
 SOURCE_DIRS = ("content", "forms", "templates")
 SOURCE_FILES = ("mkdocs.yml",)
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+# Dyade's own templates and bundled sources, and its code: inputs too.
+BUNDLED_ROOT = bundled.ROOT
+CODE_DIR = bundled.PACKAGE
+# Labels of Dyade's own files ("dyade:<path>") are relative to this folder.
+PACKAGE_ROOT = CODE_DIR.parent
 
 
 # -- inputs --------------------------------------------------------------------------
@@ -40,7 +45,7 @@ def input_files(root: Path) -> list[Path]:
     """Every file a build may read: the project's sources and Dyade's own
     code and bundled templates (a new Dyade may render differently)."""
     found: set[Path] = set()
-    for base in dict.fromkeys([root, PACKAGE_ROOT]):
+    for base in dict.fromkeys([root, BUNDLED_ROOT]):
         for name in SOURCE_DIRS:
             folder = base / name
             if folder.is_dir():
@@ -48,7 +53,7 @@ def input_files(root: Path) -> list[Path]:
         for name in SOURCE_FILES:
             if (base / name).is_file():
                 found.add(base / name)
-    found.update(p for p in (PACKAGE_ROOT / "dyade").rglob("*.py"))
+    found.update(p for p in CODE_DIR.rglob("*.py") if "_bundled" not in p.relative_to(CODE_DIR).parts)
     return sorted(found)
 
 

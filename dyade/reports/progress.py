@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from .. import bundled
 from .. import people, typography
 from .. import model as m
 from .. import safety
@@ -17,7 +18,7 @@ from . import label, ui
 from .output import write_bytes
 from .tables import write_csv
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "reports"
+TEMPLATES = bundled.TEMPLATES / "reports"
 
 
 @dataclass

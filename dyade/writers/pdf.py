@@ -34,13 +34,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import controls as ctl
-from .. import cputime, layout, markdown, pdfform, pdflang, safety, typography
+from .. import bundled, cputime, layout, markdown, pdfform, pdflang, safety, typography
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
 from .base import Writer
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
+TEMPLATE_DIR = bundled.TEMPLATES / "pdf"
 TEMPLATE_FILES = ("lib.typ", "docs.typ")
 PDF_STANDARDS = ["a-2b", "ua-1"]
 MAX_ANSWER_CHARS = 750  # about what a flashcard holds in its smallest type

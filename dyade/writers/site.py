@@ -32,6 +32,7 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
+from .. import bundled
 from .. import controls as ctl
 from .. import layout
 from .. import model as m
@@ -43,7 +44,7 @@ from .base import Writer
 from . import site_markdown as md
 from . import site_search
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_ROOT = bundled.ROOT  # Dyade's own templates and mkdocs.yml
 WORK_DIR = "site-src"  # inside the staging folder: generated Markdown, per-language configs, pages for the index
 SEARCH_PAGES = "search-pages"  # in WORK_DIR/<lang>: the pages as Pagefind reads them
 MAX_PROCESSES = 2

@@ -452,8 +452,9 @@ class _Reader:
         for key, value in node.value:
             lang = key.value if isinstance(key, ScalarNode) else None
             if lang not in self.languages:
-                self.problem(key, f"{where} has forms for {_show(str(lang))}, a language this programme does not declare",
-                             "use one of the languages of `languages`" + _suggest(str(lang), self.languages))
+                self.problem(key, f"{where} has a text in {str(lang)!r}, a language this programme does not declare",
+                             "add it to `languages` in content/programme.yml or remove this entry"
+                             + _suggest(str(lang), self.languages))
                 ok = False
                 continue
             if lang in forms.values:

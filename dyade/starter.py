@@ -678,7 +678,7 @@ Run them in this folder (or any folder inside it), with Dyade installed:
 
 | file | what it is | needed? |
 |---|---|---|
-| `content/programme.yml` | the organisation's name, logo, colours, coordinator, languages, dates, calendar | required |
+| `content/programme.yml` | the organisation's name and its forms inside sentences (`name_forms`: check their articles), logo, colours, coordinator, languages, dates, calendar | required |
 | `content/home.yml` | the home page of the website | required |
 | `content/guide/*.yml` | the guide, one chapter per file, in file-name order | at least one |
 | `forms/*.yml` | the forms, one per file, with their fields | optional |

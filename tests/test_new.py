@@ -92,7 +92,7 @@ def test_new_example_copies_the_bundled_programme(tmp_path):
     assert (root / ".gitignore").is_file() and (root / ".github" / "workflows" / "pages.yml").is_file()
     checked = dyade(root, "check")
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.splitlines()[-1].startswith("0 problème : 18 chapitres, 5 formulaires")
+    assert checked.stdout.splitlines()[-1].startswith("0 problème : 18 chapitres, 7 formulaires")
     built = dyade(root, "--quiet")
     assert built.returncode == 0, built.stdout + built.stderr
     assert (root / "dist" / "en" / "forms" / "learning-plan.docx").is_file()

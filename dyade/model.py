@@ -52,6 +52,17 @@ class Markdown(Text):
     """
 
 
+@dataclass
+class NameForms:
+    """The organisation's name as sentences need it, per language: for each
+    language, form name -> words, e.g. fr: {du: du Réseau…}, en: {the: the …
+    Network}.  A text writes `{org:du}` (`{org:Du}` at the start of a
+    sentence); each language has the forms its own texts use."""
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    pos: Optional[Pos] = None
+    value_pos: dict[tuple[str, str], Pos] = field(default_factory=dict, repr=False)
+
+
 # Scalar kinds with their own validation; plain `str` at run time.
 Ident = NewType("Ident", str)          # lower-case letters, digits, hyphens
 AssetPath = NewType("AssetPath", str)  # a file inside the project
@@ -78,6 +89,10 @@ class Organisation:
     logo: AssetPath = field(metadata=doc("Logo file (SVG or PNG), relative to the project folder."))
     logo_alt: Text = field(metadata=doc("What the logo shows, for screen readers."))
     website: Optional[WebAddress] = field(default=None, metadata=doc("The organisation's web address, e.g. https://example.org/."))
+    name_forms: NameForms = field(default_factory=NameForms, metadata=doc(
+        "The name as sentences need it, per language (with its article and contractions): "
+        "fr: {le: le Réseau…, du: du Réseau…}, en: {the: the … Network}; texts write {org:du}, or {org:Du} "
+        "to start a sentence."))
     pos: Optional[Pos] = None
 
 

@@ -57,6 +57,11 @@ LINK_SCHEMES = ("http", "https", "mailto")
 REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
 REF = re.compile(r"(" + "|".join(REF_KINDS) + r"):([a-z0-9-]*)(?:#([a-z0-9-]+))?")
 
+# The name of one of the organisation's name forms, the organisation's name
+# as a sentence needs it (organisation.name_forms in programme.yml, one set
+# per language: `le`, `du`, `au`, `the`); a text writes `{org:du}`.
+NAME_FORM = re.compile(r"[a-z][a-z_]{0,31}")
+
 
 @dataclass(frozen=True)
 class Grammar:
@@ -82,6 +87,8 @@ GRAMMARS = {
                      "write digits with spaces, hyphens, dots or brackets and an optional leading +, "
                      "e.g. 613-555-0147 or +1 613 555 0147", quoted=False),
     "Lang": Grammar(LANG, "is not a language code", "use a two-letter code such as fr or en"),
+    "NameForm": Grammar(NAME_FORM, "is not a name for a form of the organisation's name",
+                        "use lower-case letters and _ only, starting with a letter (at most 32), e.g. du or the"),
     "Ref": Grammar(REF, "is not a reference",
                    "write kind:id, where kind is one of " + ", ".join(REF_KINDS) + " (e.g. form:learning-plan)"),
 }
@@ -151,6 +158,9 @@ def images(text: str) -> list[re.Match]:
 
 _BRACE = re.compile(r"[{}]")
 _NAME = re.compile(r"\{([a-z_]+)\}")
+# `{org:du}`: a text's use of a name form (NAME_FORM); written with a
+# capital (`{org:The}`), the form starts a sentence.
+_NAME_WITH_FORM = re.compile(r"\{([a-z_]+):([A-Za-z][a-z_]{0,31})\}")
 _MALFORMED = re.compile(r"\{[^{}\n]{0,40}\}?")
 
 
@@ -158,7 +168,8 @@ def placeholder_tokens(text: str, spans: bool = False):
     """(start, end, kind, shown) for each brace of `text`: kind "literal" for
     `{{` or `}}` (a brace printed as such), "name" for `{name}` (shown: the
     name), "malformed" for any other brace (`{org`, `{org[0]}`, `{org:>9}`,
-    `{org.__class__}`, a lone `}`; shown: what was written).  With `spans`
+    `{org.__class__}`, a lone `}`; shown: what was written), "form" for
+    `{name:form}` (shown: "name:form" as written).  With `spans`
     (a Markdown text), "span" for the `{lang=…}` of `[words]{lang=…}`
     (shown: the tag as written)."""
     i = 0
@@ -181,6 +192,11 @@ def placeholder_tokens(text: str, spans: bool = False):
             yield j, name.end(), "name", name.group(1)
             i = name.end()
             continue
+        form = _NAME_WITH_FORM.match(text, j)
+        if form:
+            yield j, form.end(), "form", f"{form.group(1)}:{form.group(2)}"
+            i = form.end()
+            continue
         bad = _MALFORMED.match(text, j) if text[j] == "{" else None
         end = bad.end() if bad else j + 1
         yield j, end, "malformed", text[j:end]
@@ -188,12 +204,12 @@ def placeholder_tokens(text: str, spans: bool = False):
 
 
 def fill(text: str, values: dict[str, str], spans: bool = False) -> str:
-    """`text` with each `{name}` of `values` replaced and `{{`, `}}` made
-    single braces; anything else stays as written."""
+    """`text` with each `{name}` (and `{name:form}`) of `values` replaced and
+    `{{`, `}}` made single braces; anything else stays as written."""
     out, i = [], 0
     for start, end, kind, shown in placeholder_tokens(text, spans):
         out.append(text[i:start])
-        out.append(shown[0] if kind == "literal" else values.get(shown, text[start:end]) if kind == "name"
+        out.append(shown[0] if kind == "literal" else values.get(shown, text[start:end]) if kind in ("name", "form")
                    else text[start:end])
         i = end
     out.append(text[i:])

@@ -57,6 +57,8 @@ class _Builder:
             return {"enum": list(args)}
         if isinstance(hint, type) and issubclass(hint, m.Text):
             return self.ref(hint)
+        if hint is m.NameForms:
+            return self.name_forms()
         if dataclasses.is_dataclass(hint):
             return self.ref(hint)
         return _scalar(hint)
@@ -73,6 +75,13 @@ class _Builder:
         return {"type": "object", "description": f"{kind}, one entry per language",
                 "properties": {l: {"type": "string", "minLength": 1} for l in self.languages},
                 "required": list(self.languages), "additionalProperties": False}
+
+    def name_forms(self) -> dict:
+        form = safety.GRAMMARS["NameForm"]
+        per_language = {"type": "object", "propertyNames": {"pattern": anchored(form.pattern)},
+                        "additionalProperties": {"type": "string", "minLength": 1}}
+        return {"type": "object", "description": "Forms of the name, per language: form name -> words",
+                "properties": {l: per_language for l in self.languages}, "additionalProperties": False}
 
     def record(self, cls) -> dict:
         hints = typing.get_type_hints(cls)

@@ -247,6 +247,8 @@ class _Reader:
             return value
         if isinstance(hint, type) and issubclass(hint, m.Text):
             return self.convert_text(node, hint, where)
+        if hint is m.NameForms:
+            return self.convert_name_forms(node, where)
         if dataclasses.is_dataclass(hint):
             return self.convert_record(node, hint, where)
         return self.convert_scalar(node, hint, where)
@@ -434,6 +436,59 @@ class _Reader:
         text = cls(values=values, pos=self.pos(node), value_pos=value_pos)
         self.texts.append(text)
         return text
+
+    def convert_name_forms(self, node: Node, where: str):
+        """`{lang: {form: words}}`: each language declared, each form named
+        by the NameForm grammar, each value one line of text."""
+        forms = m.NameForms(pos=self.pos(node))
+        if _is_null(node):
+            return forms
+        example = "fr: {du: du Réseau…}"
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{where} should be one set of forms per language, not {_kind(node)}",
+                         f"write a language code, then its forms below it, e.g. {example}")
+            return INVALID
+        ok = True
+        grammar = safety.GRAMMARS["NameForm"]
+        for key, value in node.value:
+            lang = key.value if isinstance(key, ScalarNode) else None
+            if lang not in self.languages:
+                self.problem(key, f"{where} has a text in {str(lang)!r}, a language this programme does not declare",
+                             "add it to `languages` in content/programme.yml or remove this entry"
+                             + _suggest(str(lang), self.languages))
+                ok = False
+                continue
+            if lang in forms.values:
+                self.problem(key, f"{where} has two sets of forms for {lang!r}", "keep only one")
+                ok = False
+                continue
+            if not isinstance(value, MappingNode):
+                self.problem(value, f"{where} ({lang}) should be a set of 'form: words' lines, not {_kind(value)}",
+                             f"write each form on its own line below '{lang}:', e.g. {example}")
+                ok = False
+                continue
+            forms.values[lang] = {}
+            for name_node, words in value.value:
+                name = name_node.value if isinstance(name_node, ScalarNode) else ""
+                if not isinstance(name, str) or not grammar.pattern.fullmatch(name):
+                    self.problem(name_node, f"{where} ({lang}): {_show(str(name))} {grammar.what}", grammar.how)
+                    ok = False
+                    continue
+                if name in forms.values[lang]:
+                    self.problem(name_node, f"{where} ({lang}) gives the form {name!r} twice", "keep only one")
+                    ok = False
+                    continue
+                text = self.convert_scalar(words, str, f"the form {name!r} of {where} ({lang})")
+                if text is not INVALID and "\n" in text.strip():
+                    self.problem(words, f"the form {name!r} of {where} ({lang}) holds several lines",
+                                 "write the name with its article on one line, e.g. du Réseau…")
+                    text = INVALID
+                if text is INVALID:
+                    ok = False
+                    continue
+                forms.values[lang][name] = text.strip()
+                forms.value_pos[(lang, name)] = self.pos(words)
+        return forms if ok else INVALID
 
     def convert_record(self, node: Node, cls, where: str):
         if not isinstance(node, MappingNode):
@@ -1008,7 +1063,7 @@ def _check_string(reader: _Reader, name: str, text: m.Text, bundled) -> bool:
                                (f"keep only the placeholders {shown}, each written with its braces and nothing else "
                                 "between them; " if allowed else "") + "write a brace meant as such twice ({{ or }})")
                 ok = False
-            elif kind == "name" and written not in allowed:
+            elif kind in ("name", "form") and written not in allowed:
                 reader.problem(_offset_pos(pos, value, start),
                                f"unknown placeholder {{{written}}} in interface text {name!r} ({lang})",
                                (f"use {shown} here" + _suggest(written, allowed)) if allowed else
@@ -1118,11 +1173,14 @@ def _check_model(model: m.Model, reader: _Reader, incomplete: set[str] = frozens
     # The values as they are printed ({{ is one brace), taken before those
     # texts are filled in themselves.
     placeholders = {name: {l: safety.fill(v, {}) for l, v in values.items()} for name, values in placeholders.items()}
+    # `{org:du}`: the forms of the name, each language's own (NameForms).
+    name_forms = {lang: {f"org:{form}": safety.fill(v, {}) for form, v in forms.items()}
+                  for lang, forms in prog.organisation.name_forms.values.items()}
     # The texts of a refused file are checked too, so that one run of
     # `check` reports their mistakes along with the file's structural ones.
     texts = [*_walk_texts(model, reader.at), *(pair for t in orphans for pair in _walk_texts(t))]
     for text, refs in texts:
-        _fill_placeholders(text, placeholders, reader)
+        _fill_placeholders(text, placeholders, reader, name_forms)
         for ref, pos, style in refs:
             if style != "plain":
                 _check_link_form(ref, pos, style, reader)
@@ -1354,14 +1412,18 @@ def _offset_pos(pos: m.Pos, text: str, offset: int) -> m.Pos:
     return m.Pos(pos.path, pos.line + line, pos.col + in_line)
 
 
-def _fill_placeholders(text, placeholders, reader: _Reader) -> None:
+def _fill_placeholders(text, placeholders, reader: _Reader, name_forms=None) -> None:
     """Check every brace of the texts (dyade.safety.placeholder_tokens), then
-    put the programme's values in place of the placeholders."""
+    put the programme's values in place of the placeholders, and the forms of
+    the organisation's name (`name_forms`: lang -> {"org:du": words}) in
+    place of `{org:du}`; `{org:Du}` gets the form with a capital."""
     if text is None:
         return
+    name_forms = name_forms or {}
     shown = ", ".join("{%s}" % p for p in PLACEHOLDERS)
     for lang, value in list(text.values.items()):
         pos = text.value_pos.get(lang) or text.pos
+        forms = dict(name_forms.get(lang, {}))
         loose = set()
         for match in LOOSE_PLACEHOLDER_RE.finditer(value):
             name = match.group(1)
@@ -1381,12 +1443,41 @@ def _fill_placeholders(text, placeholders, reader: _Reader) -> None:
             elif kind == "name" and written not in placeholders:
                 reader.problem(_offset_pos(pos, value, start), f"unknown placeholder {{{written}}}",
                                "use one of " + shown + _suggest(written, PLACEHOLDERS))
+            elif kind == "form":
+                _check_name_form(written, lang, name_forms, _offset_pos(pos, value, start), reader, forms)
             elif kind == "malformed" and start not in loose:
                 reader.problem(_offset_pos(pos, value, start),
                                f"{written.strip()!r} is not a placeholder: a brace starts one of {shown}, "
                                "with nothing else between the braces",
                                "write the placeholder exactly so, or write a brace that is meant as such twice ({{ or }})")
-        text.values[lang] = safety.fill(value, {name: values[lang] for name, values in placeholders.items()}, spans)
+        values = {name: values[lang] for name, values in placeholders.items()}
+        text.values[lang] = safety.fill(value, {**values, **forms}, spans)
+
+
+def _check_name_form(written: str, lang: str, name_forms: dict, pos: m.Pos, reader: _Reader, forms: dict) -> None:
+    """`{org:du}` in a `lang` text: the form must be one `lang` gives in
+    organisation.name_forms.  A capital first letter (`{org:Du}`) is the
+    same form starting a sentence, added to `forms` as it is written."""
+    name, _, form = written.partition(":")
+    lower = form[0].lower() + form[1:]
+    given = sorted(f.split(":", 1)[1] for f in name_forms.get(lang, {}))
+    others = sorted(l for l, fs in name_forms.items() if f"org:{lower}" in fs)
+    if name != "org":
+        reader.problem(pos, f"{{{written}}}: only the organisation's name has forms, written {{org:FORM}}",
+                       f"write {{{name}}} alone, or {{org:{lower}}}")
+    elif f"org:{lower}" in forms:
+        if lower != form:
+            words = forms[f"org:{lower}"]
+            forms[f"org:{form}"] = words[:1].upper() + words[1:]
+    elif others:
+        reader.problem(pos, f"{{{written}}}: the organisation's name has no form {lower!r} in {lang!r} "
+                       f"(only in {', '.join(others)})",
+                       f"add '{lower}: …' under organisation: name_forms: {lang}: in content/programme.yml"
+                       + (", or use one of " + ", ".join("{org:%s}" % f for f in given) if given else ""))
+    else:
+        reader.problem(pos, f"{{{written}}}: unknown form of the organisation's name",
+                       (("use one of " + ", ".join("{org:%s}" % f for f in given) + _suggest(lower, given) + ", or ")
+                        if given else "") + f"add '{lower}: …' under organisation: name_forms: {lang}: in content/programme.yml")
 
 
 def _check_ref(model: m.Model, ref: str, pos: m.Pos, reader: _Reader) -> None:

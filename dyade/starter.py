@@ -109,12 +109,20 @@ class Yaml:
                         body[0] = f"{pad}  - {body[0].lstrip()}"
                         lines += body
             else:
-                lines.append(f"{pad}{key}: {_scalar(value)}")
+                mark = ""
+                if isinstance(value, Untranslated):
+                    mark = "  " + TO_TRANSLATE
+                    self.untranslated += 1
+                lines.append(f"{pad}{key}: {_scalar(value)}{mark}")
         return lines
 
     def file(self, schema: str, data: dict, depth: int) -> str:
         head = f"# yaml-language-server: $schema={'../' * depth}schema/{schema}.schema.json"
         return "\n".join([head, *self.mapping(data)]) + "\n"
+
+
+class Untranslated(str):
+    """A value written in English for a language the starter has no text in."""
 
 
 class Same:
@@ -137,6 +145,37 @@ def _dates(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(year, 9, 1), dt.date(year + 1, 6, 30)
 
 
+# The forms of the name each language's texts use ({org:du}), made from the
+# article the name starts with, if any; French and Spanish default to the
+# masculine (le, el), French elides before a vowel or an h (l').  The
+# README and the comment in programme.yml tell the coordinator to check them.
+_ARTICLES = {
+    "en": {"the ": ("the",)},
+    "fr": {"le ": ("le", "du", "au"), "la ": ("la", "de la", "à la"), "l'": ("l'", "de l'", "à l'"),
+           "l’": ("l’", "de l’", "à l’"), "les ": ("les", "des", "aux")},
+    "es": {"el ": ("el", "del", "al"), "la ": ("la", "de la", "a la"), "los ": ("los", "de los", "a los"),
+           "las ": ("las", "de las", "a las")},
+}
+_FORM_NAMES = {"en": ("the",), "fr": ("le", "du", "au"), "es": ("el", "del", "al")}
+
+
+def name_forms(name: str, lang: str) -> dict:
+    """{form: words} for `lang`: the English forms, marked, for a language
+    the starter's texts are not written in."""
+    if lang not in _FORM_NAMES:
+        return {form: Untranslated(words) for form, words in name_forms(name, "en").items()}
+    rest, articles = name, _FORM_NAMES[lang]
+    for start, forms in _ARTICLES[lang].items():
+        if name.lower().startswith(start):
+            rest, articles = name[len(start):], forms
+            break
+    else:
+        if lang == "fr" and name[:1].lower() in "aeiouyhàâéèêëîïôöûüœæ":
+            articles = ("l'", "de l'", "à l'")
+    return {form: article + ("" if article.endswith(("'", "’")) else " ") + rest
+            for form, article in zip(_FORM_NAMES[lang], articles)}
+
+
 def programme(name: str, short: str, langs: list[str], today: dt.date) -> dict:
     start, end = _dates(today)
     return {
@@ -148,6 +187,9 @@ def programme(name: str, short: str, langs: list[str], today: dt.date) -> dict:
             "logo_alt": T(en="{org_short} logo, two overlapping circles",
                           fr="Logo de {org_short}, deux cercles qui se chevauchent",
                           es="Logotipo de {org_short}, dos círculos superpuestos"),
+            "# The name as a sentence needs it, with its article: texts write {org:du}, or {org:Le} to start a "
+            "sentence ({org} is the bare name). Check each article: for a feminine name, la, de la, à la.": None,
+            "name_forms": {lang: name_forms(name, lang) for lang in langs},
         },
         "colours": {"primary": PRIMARY, "accent": ACCENT},
         "# Replace with the real coordinator: forms say to send them to this address.": None,
@@ -194,13 +236,13 @@ def programme(name: str, short: str, langs: list[str], today: dt.date) -> dict:
 
 HOME = {
     "intro": T(
-        en="{org} pairs each newcomer with an experienced colleague from another team. For "
+        en="{org:The} pairs each newcomer with an experienced colleague from another team. For "
            "{duration}, the two meet about once a month to talk over real situations from work "
            "and to make progress on goals the mentee has chosen.\n",
-        fr="{org} associe chaque nouvelle recrue à une collègue ou un collègue d'expérience d'une autre "
+        fr="{org:Le} associe chaque nouvelle recrue à une collègue ou un collègue d'expérience d'une autre "
            "équipe. Pendant {duration}, les deux se voient environ une fois par mois pour parler de "
            "situations vécues au travail et avancer vers les objectifs que le mentoré s'est fixés.\n",
-        es="{org} une a cada persona recién llegada con una colega o un colega con experiencia de otro "
+        es="{org:El} une a cada persona recién llegada con una colega o un colega con experiencia de otro "
            "equipo. Durante {duration}, se reúnen más o menos una vez al mes para hablar de situaciones "
            "reales del trabajo y avanzar hacia los objetivos que eligió la persona mentorizada.\n"),
     "audience": T(
@@ -637,7 +679,7 @@ Run them in this folder (or any folder inside it), with Dyade installed:
 
 | file | what it is | needed? |
 |---|---|---|
-| `content/programme.yml` | the organisation's name, logo, colours, coordinator, languages, dates, calendar | required |
+| `content/programme.yml` | the organisation's name and its forms inside sentences (`name_forms`: check their articles), logo, colours, coordinator, languages, dates, calendar | required |
 | `content/home.yml` | the home page of the website | required |
 | `content/guide/*.yml` | the guide, one chapter per file, in file-name order | at least one |
 | `forms/*.yml` | the forms, one per file, with their fields | optional |

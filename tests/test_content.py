@@ -54,13 +54,15 @@ SECTIONS = {
     "mutual-expectations": ["mentee-expects", "mentor-expects"],
     "in-action": ["for-whom", "by-whom", "when-and-how", "how-long"],
     "roles": ["mentor-role", "mentee-role"],
-    "forms": ["self-assessment", "confidentiality", "learning-plan", "feedback", "checklist"],
+    "forms": ["self-assessment", "confidentiality", "learning-plan", "feedback", "checklist", "triad-follow-up",
+              "year-end-review"],
     "coordinator": ["responsibilities", "follow-up-calendar"],
     "obstacles": ["obstacles", "overcoming"],
     "questions": ["favourite-questions"],
 }
 
-FORMS = ["self-assessment", "confidentiality", "learning-plan", "feedback", "checklist"]
+FORMS = ["self-assessment", "confidentiality", "learning-plan", "feedback", "checklist", "triad-follow-up",
+         "year-end-review"]
 CAPACITIES = ["goals", "resources", "culture", "data", "conversations"]
 RESOURCES = ["cognitive", "social", "psychological"]
 ANNEXES = ["personal-balance", "problem-solving", "reflection-article", "mentor-competencies",
@@ -155,9 +157,9 @@ def test_every_text_has_a_comparable_length_in_both_languages(model):
     assert not wrong, "\n".join(wrong)
 
 
-# -- the five forms ------------------------------------------------------------
+# -- the seven forms ------------------------------------------------------------
 
-def test_there_are_five_forms_numbered_1_to_5(model):
+def test_there_are_seven_forms_numbered_1_to_7(model):
     assert [(f.number, f.id) for f in model.forms] == list(enumerate(FORMS, start=1))
     for form in model.forms:
         for text in (form.title, form.purpose, form.who, form.when):
@@ -227,6 +229,60 @@ def test_form_5_verification_checklist(model):
     assert got.get("coordinator-signature") == "signature"
 
 
+def test_form_6_triad_follow_up_record(model):
+    """Seed 003's three follow-ups: which one, the match, training needs,
+    meetings counted and dated, goals, topics, how it went, and at the
+    third the mentee's well-being against the start."""
+    form = model.find("form", "triad-follow-up")
+    got = fields(form)
+    expected = {"mentee-name": "text", "mentor-name": "text", "follow-up": "choice", "follow-up-date": "date",
+                "match-mentee": "rating", "match-mentor": "rating", "training-mentee": "long_text",
+                "training-mentor": "long_text", "meetings-count": "number", "meetings": "table",
+                "goals": "long_text", "topics": "long_text", "good-moments": "long_text",
+                "difficulties": "long_text", "challenges-learning": "long_text", "wellbeing-now": "rating",
+                "wellbeing-change": "choice", "wellbeing-notes": "long_text", "next-steps": "long_text",
+                "next-date": "date", "coordinator-signature": "signature"}
+    assert got == expected
+    assert [o.value for o in field(form, "follow-up").options] == ["first", "second", "third"]
+    count = field(form, "meetings-count")
+    assert (count.min, count.max) == (0, 60)
+    assert {c.id: c.type for c in field(form, "meetings").columns} == {"date": "date", "hours": "number"}
+    assert [o.value for o in field(form, "wellbeing-change").options] == ["much-better", "better", "same", "worse"]
+    assert form.identifies == ["mentee-name", "mentor-name"]
+
+
+def test_form_7_year_end_review(model):
+    """What the coordinator's annual report needs from each participant."""
+    form = model.find("form", "year-end-review")
+    got = fields(form)
+    parts = ["matching", "orientation", "meetings", "triads", "mentee-group", "workshops", "forms", "guide",
+             "overall"]
+    expected = {"name": "text", "role": "choice", "meetings-held": "number", "hours-per-month": "number",
+                **{f"rate-{p}": "rating" for p in parts}, "keep": "long_text", "change": "long_text",
+                "again-mentor": "choice", "again-mentee": "choice", "comments": "long_text", "quote-ok": "checkbox"}
+    assert got == expected
+    assert all(field(form, f"rate-{p}").scale == 5 for p in parts)
+    assert [o.value for o in field(form, "role").options] == ["mentor", "mentee"]
+    for ident in ("again-mentor", "again-mentee"):
+        assert [o.value for o in field(form, ident).options] == ["yes", "maybe", "no"]
+    assert field(form, "meetings-held").min == 0 and field(form, "hours-per-month").unit["en"] == "h"
+    assert form.identifies == ["name"]
+
+
+def test_forms_6_and_7_are_in_the_calendar_and_linked_from_the_chapters(model):
+    calendar = {ms.id: ms.forms for ms in model.programme.calendar}
+    for milestone in ("triad-1", "triad-2", "triad-3"):
+        assert "form:triad-follow-up" in calendar[milestone], milestone
+    assert "form:year-end-review" in calendar["year-end"]
+    sections = {s.id: s for s in model.find("chapter", "forms").sections}
+    follow_ups = next(s for s in model.find("chapter", "coordinator").sections if s.id == "follow-up-calendar")
+    for ident in ("triad-follow-up", "year-end-review"):
+        for lang in LANGS:
+            # Texts are read from the sources: links are still written (form:ID).
+            assert f"(form:{ident})" in sections[ident].body[lang], (ident, lang)
+            assert f"(form:{ident})" in follow_ups.body[lang], (ident, lang)
+
+
 # -- annexes, flashcards, workshops, glossary -------------------------------------
 
 def test_there_are_six_annexes_numbered_1_to_6(model):
@@ -287,5 +343,6 @@ def test_no_organisation_name_is_typed_in_the_text(model):
 
 def test_the_text_uses_the_placeholders(model):
     text = "\n".join(p.read_text(encoding="utf-8") for p in source_files())
-    for placeholder in ("{org}", "{org_short}", "{programme}", "{coordinator}", "{coordinator_email}"):
+    # The bundled texts name the organisation inside sentences, with its article: {org:le}, {org:the}.
+    for placeholder in ("{org:le}", "{org:the}", "{org_short}", "{programme}", "{coordinator}", "{coordinator_email}"):
         assert placeholder in text, placeholder

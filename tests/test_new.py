@@ -55,6 +55,13 @@ def test_new_project_in_three_languages_checks_and_builds_with_no_edit(tmp_path)
     assert "Réseau francophone" not in home and "school leader" not in home.lower()  # nothing of the bundled one
     spanish = (root / "site" / "es" / "index.html").read_text(encoding="utf-8")
     assert "Durante diez meses" in spanish
+    # The name inside a sentence, from the forms programme.yml gives each language (issue 18, item 7).
+    assert "The Northside" in home and "El Northside" in spanish
+    assert "Le Northside" in (root / "site" / "fr" / "index.html").read_text(encoding="utf-8")
+    programme = YAML(typ="safe", pure=True).load((root / "content" / "programme.yml").read_text(encoding="utf-8"))
+    assert programme["organisation"]["name_forms"] == {
+        "en": {"the": f"the {NAME}"}, "fr": {"le": f"le {NAME}", "du": f"du {NAME}", "au": f"au {NAME}"},
+        "es": {"el": f"el {NAME}", "del": f"del {NAME}", "al": f"al {NAME}"}}
 
     # Every field kind is in the starter's form; the logo is a pair; the rest is there.
     assert starter.used_kinds() == set(model.KIND_NAMES)
@@ -85,7 +92,7 @@ def test_new_example_copies_the_bundled_programme(tmp_path):
     assert (root / ".gitignore").is_file() and (root / ".github" / "workflows" / "pages.yml").is_file()
     checked = dyade(root, "check")
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.splitlines()[-1].startswith("0 problème : 18 chapitres, 5 formulaires")
+    assert checked.stdout.splitlines()[-1].startswith("0 problème : 18 chapitres, 7 formulaires")
     built = dyade(root, "--quiet")
     assert built.returncode == 0, built.stdout + built.stderr
     assert (root / "dist" / "en" / "forms" / "learning-plan.docx").is_file()
@@ -130,6 +137,18 @@ def test_new_asks_on_a_terminal(tmp_path):
     checked = dyade(tmp_path / "asked", "check")
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.splitlines()[-1].startswith("0 problème : 1 chapitre, 1 formulaire (11 champs), 1 annexe")
+
+
+def test_name_forms_of_a_new_project_follow_the_article_and_wait_for_a_translation(tmp_path):
+    """French elides before a vowel; a language the starter's texts are not
+    written in gets the English forms, marked, which its English texts use."""
+    made = dyade(tmp_path, "new", "p", "--name", "Hôpital du Nord", "--short-name", "HDN", "--languages", "fr,de")
+    assert made.returncode == 0, made.stdout + made.stderr
+    text = (tmp_path / "p" / "content" / "programme.yml").read_text(encoding="utf-8")
+    assert "      le: l'Hôpital du Nord\n      du: de l'Hôpital du Nord\n      au: à l'Hôpital du Nord\n" in text
+    assert "    de:\n      the: the Hôpital du Nord  # to translate (English)\n" in text
+    checked = dyade(tmp_path / "p", "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_a_failed_new_leaves_nothing_half_written(tmp_path, monkeypatch, capsys):

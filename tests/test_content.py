@@ -300,6 +300,15 @@ def test_the_mentor_competency_self_check_is_rated(model):
     assert len([f for f in annex.input_fields() if f.type == "rating"]) >= 10
 
 
+def test_yes_or_no_conditions_of_the_self_check_are_ticked_not_rated(model):
+    # "I have no authority over my mentee" is true or false, never practised "with ease"
+    annex = model.find("annex", "mentor-competencies")
+    fields = {f.id: f for f in annex.input_fields()}
+    assert [i.value for i in fields["conditions"].items] == ["available", "training", "no-authority"]
+    assert fields["conditions"].type == "checklist"
+    assert not {"available", "training", "no-authority"} & {i for i, f in fields.items() if f.type == "rating"}
+
+
 def test_there_are_at_least_12_flashcards(model):
     assert model.flashcards is not None
     assert len(model.flashcards.cards) >= 12

@@ -620,3 +620,20 @@ def test_author_syntax_is_printed_verbatim_and_a4_is_honoured(project):
             assert size == [595, 842]
     fr_form = nospace(pdf_text(project / "dist" / "fr" / "forms" / "self-assessment.pdf"))
     assert nospace("#set page(width: 2cm) $y$") in fr_form
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_page_of_the_chapters_holds_only_a_chapter_tail(built, lang):
+    # A chapter starts below the previous one when a quarter of the page is
+    # left: no page of the chapters (up to the glossary) holds only the few
+    # last lines of one, and the glossary follows the last chapter the same way.
+    guide = built / "dist" / lang / "guide.pdf"
+    pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(guide), "-"],
+                            capture_output=True, text=True, check=True).stdout
+             for n in range(1, len(PdfReader(guide).pages) + 1)]
+    glossary = next(i for i, text in enumerate(pages) if re.search(r"^\s*(Glossaire|Glossary)\s*$", text, re.M))
+    first_chapter = next(i for i, text in enumerate(pages) if re.search(r"^\s*(CHAPITRE|CHAPTER) 1\s*$", text, re.M))
+    for number in range(first_chapter, glossary):
+        # lines with words, the running head and the footer left out
+        body = [line for line in pages[number].splitlines() if re.search(r"\w", line)][1:-1]
+        assert len(body) >= 8, f"{lang} guide, page {number + 1}: only {len(body)} lines"

@@ -35,7 +35,7 @@ from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarStri
                                       SingleQuotedScalarString)
 
 from . import model as m
-from . import sources
+from . import safety, sources
 from .errors import Problem
 
 STRINGS_FILE = "templates/strings.yml"
@@ -363,6 +363,40 @@ def add_language(source: SourceFile, target: str) -> str:
         langs.append(target)
     else:
         source.data["languages"] = [*(langs or ["fr", "en"]), target]
+    return _dump(source.data, source.indent or INDENTS[0])
+
+
+def name_forms_used(texts) -> set[str]:
+    """The name forms (`the`, `du`; lower case) that `texts` write as {org:…}."""
+    used = set()
+    for text in texts:
+        for _start, _end, kind, shown in safety.placeholder_tokens(text):
+            if kind == "form" and shown.split(":", 1)[0] == "org":
+                used.add(shown.split(":", 1)[1].lower())
+    return used
+
+
+def add_name_forms(source: SourceFile, target: str, forms: set[str]) -> str:
+    """programme.yml's text with the forms `target` lacks among `forms`
+    added under organisation: name_forms: target:, each the first language's
+    words (or the bare name) marked '# to translate': a translator keeps
+    {org:the} in a sentence, and the words it stands for in `target` are the
+    coordinator's to write, as for a language `dyade new` has no text in."""
+    org = source.data.get("organisation")
+    if not isinstance(org, CommentedMap):
+        return _dump(source.data, source.indent or INDENTS[0])
+    every = org.get("name_forms")
+    if not isinstance(every, CommentedMap):
+        every = org["name_forms"] = CommentedMap()
+    first = next(iter(every.values()), None) if every else None
+    mine = every.get(target)
+    if not isinstance(mine, CommentedMap):
+        mine = every[target] = CommentedMap()
+    name = org.get("name")
+    for form in sorted(forms - set(mine)):
+        words = first.get(form) if isinstance(first, CommentedMap) and isinstance(first.get(form), str) else name
+        mine[form] = str(words if isinstance(words, str) else "")
+        mine.yaml_add_eol_comment(f"# to translate: the name as {target} sentences write {{org:{form}}}", form)
     return _dump(source.data, source.indent or INDENTS[0])
 
 

@@ -53,6 +53,13 @@ def problems(root: Path) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+def line_of(root: Path, rel: str, old: str) -> int:
+    """The line `old` stands on, so that a test does not break when the tiny
+    programme gains a line above it."""
+    text = (root / rel).read_text(encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
+
+
 def yaml_quoted(text: str) -> str:
     import json
     return json.dumps(text)
@@ -61,40 +68,41 @@ def yaml_quoted(text: str) -> str:
 # -- every programme.yml scalar with a grammar, and every kind of id -------------------
 
 HOSTILE_SCALARS = [
-    # (file, old, new value, where, what)
-    (PROGRAMME, "website: https://example.org/", "javascript:alert(1)", "15:12", "is not a web address"),
-    (PROGRAMME, "website: https://example.org/", "data:text/html,<script>alert(1)</script>", "15:12", "is not a web address"),
-    (PROGRAMME, "website: https://example.org/", "https://example.org/" + SCRIPT, "15:12", "is not a web address"),
-    (PROGRAMME, "website: https://example.org/", "https://example.org/\n", "15:12", "is not a web address"),
-    (PROGRAMME, "website: https://example.org/", "https://exa mple.org/", "15:12", "is not a web address"),
-    (PROGRAMME, 'primary: "#1d4e6e"', "#1d4e6e;}</style><script>alert(1)</script>", "17:12", "is not a colour"),
-    (PROGRAMME, 'accent: "#a3442a"', "#a3442a\n", "18:11", "is not a colour"),
-    (PROGRAMME, "email: mentorat@example.org", '"><svg/onload=alert(1)>@example.org', "24:10", "is not an email address"),
-    (PROGRAMME, "email: mentorat@example.org", "mentorat@example.org\n", "24:10", "is not an email address"),
-    (PROGRAMME, "email: mentorat@example.org", "<mentorat@example.org>", "24:10", "is not an email address"),
-    (PROGRAMME, "email: mentorat@example.org", "a@example.org?bcc=b@example.org", "24:10", "is not an email address"),
-    (PROGRAMME, "phone: 613-555-0147", "<b>613</b>", "25:10", "is not a telephone number"),
-    (PROGRAMME, "phone: 613-555-0147", "613-555-0147\n", "25:10", "is not a telephone number"),
-    (PROGRAMME, "phone: 613-555-0147", "javascript:alert(1)", "25:10", "is not a telephone number"),
-    (PROGRAMME, "languages: [fr, en]", "en\n", "29:17", "is not a language code"),
-    (PROGRAMME, "languages: [fr, en]", "en><script>", "29:17", "is not a language code"),
-    (PROGRAMME, "page_size: letter", "letter\n", "30:12", "is not allowed"),
-    (CHAPTER, "id: welcome", "welcome\n", "1:5", "is not a valid identifier"),
-    (CHAPTER, "id: welcome", "w" * 65, "1:5", "is 65 characters long"),
-    (CHAPTER, "id: welcome", "aux", "1:5", "is a name Windows reserves"),
-    (CHAPTER, "id: welcome", "lpt1", "1:5", "is a name Windows reserves"),
-    (CHAPTER, "  - id: first", "first\n", "4:9", "is not a valid identifier"),
-    (FORM, "id: intake", "intake\n", "1:5", "is not a valid identifier"),
-    (FORM, "  - id: name", "name" + SCRIPT, "8:9", "is not a valid identifier"),
-    (FORM, "  - id: name", "com9", "8:9", "is a name Windows reserves"),
+    # (file, old, new value, column of the value, what); the line is where `old` stands
+    (PROGRAMME, "website: https://example.org/", "javascript:alert(1)", 12, "is not a web address"),
+    (PROGRAMME, "website: https://example.org/", "data:text/html,<script>alert(1)</script>", 12, "is not a web address"),
+    (PROGRAMME, "website: https://example.org/", "https://example.org/" + SCRIPT, 12, "is not a web address"),
+    (PROGRAMME, "website: https://example.org/", "https://example.org/\n", 12, "is not a web address"),
+    (PROGRAMME, "website: https://example.org/", "https://exa mple.org/", 12, "is not a web address"),
+    (PROGRAMME, 'primary: "#1d4e6e"', "#1d4e6e;}</style><script>alert(1)</script>", 12, "is not a colour"),
+    (PROGRAMME, 'accent: "#a3442a"', "#a3442a\n", 11, "is not a colour"),
+    (PROGRAMME, "email: mentorat@example.org", '"><svg/onload=alert(1)>@example.org', 10, "is not an email address"),
+    (PROGRAMME, "email: mentorat@example.org", "mentorat@example.org\n", 10, "is not an email address"),
+    (PROGRAMME, "email: mentorat@example.org", "<mentorat@example.org>", 10, "is not an email address"),
+    (PROGRAMME, "email: mentorat@example.org", "a@example.org?bcc=b@example.org", 10, "is not an email address"),
+    (PROGRAMME, "phone: 613-555-0147", "<b>613</b>", 10, "is not a telephone number"),
+    (PROGRAMME, "phone: 613-555-0147", "613-555-0147\n", 10, "is not a telephone number"),
+    (PROGRAMME, "phone: 613-555-0147", "javascript:alert(1)", 10, "is not a telephone number"),
+    (PROGRAMME, "languages: [fr, en]", "en\n", 17, "is not a language code"),
+    (PROGRAMME, "languages: [fr, en]", "en><script>", 17, "is not a language code"),
+    (PROGRAMME, "page_size: letter", "letter\n", 12, "is not allowed"),
+    (CHAPTER, "id: welcome", "welcome\n", 5, "is not a valid identifier"),
+    (CHAPTER, "id: welcome", "w" * 65, 5, "is 65 characters long"),
+    (CHAPTER, "id: welcome", "aux", 5, "is a name Windows reserves"),
+    (CHAPTER, "id: welcome", "lpt1", 5, "is a name Windows reserves"),
+    (CHAPTER, "  - id: first", "first\n", 9, "is not a valid identifier"),
+    (FORM, "id: intake", "intake\n", 5, "is not a valid identifier"),
+    (FORM, "  - id: name", "name" + SCRIPT, 9, "is not a valid identifier"),
+    (FORM, "  - id: name", "com9", 9, "is a name Windows reserves"),
 ]
 
 
-@pytest.mark.parametrize("rel, old, value, where, what", HOSTILE_SCALARS,
+@pytest.mark.parametrize("rel, old, value, column, what", HOSTILE_SCALARS,
                          ids=[f"{rel.split('/')[-1]}-{old.split(':')[0].strip(' -')}-{i}"
                               for i, (rel, old, *_) in enumerate(HOSTILE_SCALARS)])
-def test_hostile_scalar_is_refused(tiny, rel, old, value, where, what):
+def test_hostile_scalar_is_refused(tiny, rel, old, value, column, what):
     key = old.split(":")[0]
+    where = f"{line_of(tiny, rel, old)}:{column}"
     if old == "languages: [fr, en]":
         new = f"languages: [fr, {yaml_quoted(value)}]"
     else:
@@ -105,9 +113,10 @@ def test_hostile_scalar_is_refused(tiny, rel, old, value, where, what):
 
 
 def test_site_url_with_markup_is_refused(tiny):
+    line = line_of(tiny, PROGRAMME, "page_size: letter") + 1
     edit(tiny, PROGRAMME, "page_size: letter", f"page_size: letter\nsite_url: {yaml_quoted('https://example.org/x' + SCRIPT + '/')}")
     [problem] = problems(tiny)
-    assert problem.startswith(f"{PROGRAMME}:31:11: 'site_url' ") and "is not a web address" in problem
+    assert problem.startswith(f"{PROGRAMME}:{line}:11: 'site_url' ") and "is not a web address" in problem
 
 
 @pytest.mark.parametrize("value", ["https://example.org/", "http://example.org", "https://mentorat.example.org:8443/fr/",
@@ -220,9 +229,10 @@ def test_bidirectional_controls_are_refused(tiny, char):
 
 
 def test_bidirectional_control_in_a_plain_scalar_is_refused(tiny):
+    line = line_of(tiny, PROGRAMME, "name: Mireille Gagnon")
     edit(tiny, PROGRAMME, "name: Mireille Gagnon", "name: \"Mireille \\u202eGagnon\"")
     [problem] = problems(tiny)
-    assert problem.startswith(f"{PROGRAMME}:20:19: 'name' contains an invisible right-to-left override"), problem
+    assert problem.startswith(f"{PROGRAMME}:{line}:19: 'name' contains an invisible right-to-left override"), problem
 
 
 # -- the grammars themselves ----------------------------------------------------------------

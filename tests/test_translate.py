@@ -85,6 +85,8 @@ def test_round_trip_new_language_checks_builds_and_changes_only_the_translated_l
     units = len(etree.parse(str(filled)).findall(f".//{{{NS}}}trans-unit"))
     assert f"Imported {units} translations into de" in imported.stdout
     assert "Added de to 'languages' in content/programme.yml" in imported.stdout
+    assert "Added the name's form the under organisation: name_forms: de: in content/programme.yml" \
+        in imported.stdout
 
     checked = dyade(root, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -99,6 +101,12 @@ def test_round_trip_new_language_checks_builds_and_changes_only_the_translated_l
                 continue
             if rel == "content/programme.yml" and old[i1:i2] == ["languages: [en, fr]"]:
                 assert new[j1:j2] == ["languages: [en, fr, de]"]
+                continue
+            if rel == "content/programme.yml" and new[j1:j2][:1] == ["    de:"]:
+                # the name's forms the German texts write ({org:The}), in English until the coordinator writes them
+                assert op == "insert" and new[j1 + 1:j2] == [
+                    "      the: the Northside General Hospital  # to translate: the name as de sentences write "
+                    "{org:the}"], new[j1:j2]
                 continue
             if op == "replace" and rel == "templates/strings.yml":
                 # a one-line entry {en: …, fr: …} gains ", de: …" and nothing else changes

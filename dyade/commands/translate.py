@@ -200,6 +200,11 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
         written[PROGRAMME] = translation.add_language(programme, lang) if PROGRAMME not in written else \
             translation.add_language(translation.read_source(root, "programme", programme.path,
                                                              written[PROGRAMME]), lang)
+    lacking_forms = _name_forms_lacking(by_rel[PROGRAMME], lang, edits)
+    if lacking_forms:
+        programme = by_rel[PROGRAMME] if PROGRAMME not in written else \
+            translation.read_source(root, "programme", by_rel[PROGRAMME].path, written[PROGRAMME])
+        written[PROGRAMME] = translation.add_name_forms(programme, lang, lacking_forms)
     if problems:
         return _fail(problems, "nothing was written.")
     problems = _check(root, written, languages + ([lang] if added else []), lang, where, shown)
@@ -217,12 +222,26 @@ def import_(root: Path, path: Path, shown: str, log) -> int:
     lacking = sum(1 for u in known.values() if u.target is None and u.id not in where)
     if added and edits:
         log(f"Added {lang} to 'languages' in {PROGRAMME}.")
+    if lacking_forms:
+        log(f"Added the name's form{'s' if len(lacking_forms) != 1 else ''} "
+            f"{', '.join(sorted(lacking_forms))} under organisation: name_forms: {lang}: in {PROGRAMME}, each "
+            f"marked '# to translate': write the organisation's name as {lang} sentences need it there.")
     if lacking and (added or lang in languages) and edits:
         log(f"{lacking} text{'s' if lacking != 1 else ''} still lack {lang}: dyade check lists "
             f"{'them' if lacking != 1 else 'it'}; export again to translate {'them' if lacking != 1 else 'it'}.")
     else:
         log("Run dyade check, then dyade build.")
     return 0
+
+
+def _name_forms_lacking(programme, lang: str, edits: dict[str, dict[str, str]]) -> set[str]:
+    """The name forms ({org:the}) the imported texts write that programme.yml
+    does not give for `lang` yet."""
+    used = translation.name_forms_used(t for texts in edits.values() for t in texts.values())
+    org = programme.data.get("organisation") if hasattr(programme.data, "get") else None
+    every = org.get("name_forms") if hasattr(org, "get") else None
+    given = every.get(lang) if hasattr(every, "get") else None
+    return used - set(given or ())
 
 
 def _check(root: Path, written: dict[str, str], languages: list[str], lang: str, where: dict, shown: str):

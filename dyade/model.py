@@ -122,6 +122,28 @@ class Milestone:
     pos: Optional[Pos] = None
 
 
+@dataclass(frozen=True)
+class Paper:
+    """A paper size as the writers need it."""
+    typst: str          # typst's name for it
+    width_mm: float
+    height_mm: float
+    card_rows: int      # flashcards per column on a sheet (two columns): cards stay about 6.5 cm tall
+
+    def twips(self) -> tuple[int, int]:
+        """Width and height in twentieths of a point (Word's unit)."""
+        return round(self.width_mm * 1440 / 25.4), round(self.height_mm * 1440 / 25.4)
+
+
+PageSize = Literal["letter", "legal", "a4", "a5"]
+PAPERS: dict[str, Paper] = {
+    "letter": Paper("us-letter", 215.9, 279.4, 4),
+    "legal": Paper("us-legal", 215.9, 355.6, 5),
+    "a4": Paper("a4", 210, 297, 4),
+    "a5": Paper("a5", 148, 210, 3),
+}
+
+
 @dataclass(kw_only=True)
 class Programme:
     organisation: Organisation = field(metadata=doc("Who runs the programme."))
@@ -130,7 +152,9 @@ class Programme:
     title: Text = field(metadata=doc("Name of the programme, per language."))
     languages: list[Lang] = field(default_factory=lambda: [Lang("fr"), Lang("en")],
                                   metadata=doc("Languages, first one is the default.", min_items=1))
-    page_size: Literal["letter", "a4"] = field(default="letter", metadata=doc("Paper size of DOCX and PDF outputs."))
+    page_size: PageSize = field(default="letter", metadata=doc(
+        "Paper size of DOCX and PDF outputs: letter (8.5 x 11 in), legal (8.5 x 14 in), a4 (210 x 297 mm) "
+        "or a5 (148 x 210 mm)."))
     start: _dt.date = field(metadata=doc("First day of the programme, YYYY-MM-DD."))
     end: _dt.date = field(metadata=doc("Last day of the programme, YYYY-MM-DD."))
     duration: Text = field(metadata=doc("How long the programme lasts, in words, per language."))

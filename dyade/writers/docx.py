@@ -44,7 +44,6 @@ TEXT_COLOUR = "1A1A1A"
 MUTED = "404040"          # help text: dark enough for grey-scale print
 HELP_TEXT_STYLE_ID = "FieldHelpText"  # the character style "Field Help Text" (python-docx drops the spaces)
 RULE = "7F7F7F"
-PAGE_SIZES = {"letter": (Twips(12240), Twips(15840)), "a4": (Twips(11906), Twips(16838))}
 MARGIN = Cm(2)
 LOGO_HEIGHT = Cm(1.3)
 LINE_TWIPS = 300          # one handwriting line in boxes and tables
@@ -545,7 +544,7 @@ class _FormDocument:
     # -- page, header, footer ---------------------------------------------------
     def setup_page(self) -> None:
         section = self.doc.sections[0]
-        width, height = PAGE_SIZES[self.prog.page_size]
+        width, height = (Twips(n) for n in m.PAPERS[self.prog.page_size].twips())
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = width, height
         section.left_margin = section.right_margin = MARGIN
@@ -565,7 +564,7 @@ class _FormDocument:
         for ref in sentinel.xpath("w:headerReference|w:footerReference"):
             sentinel.remove(ref)
         section = self.doc.sections[-1]
-        width, height = PAGE_SIZES[self.prog.page_size]
+        width, height = (Twips(n) for n in m.PAPERS[self.prog.page_size].twips())
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = (height, width) if landscape else (width, height)
         self.body_width = section.page_width - 2 * MARGIN

@@ -36,6 +36,7 @@ from .. import bundled
 from .. import controls as ctl
 from .. import layout
 from .. import model as m
+from .. import pdfform
 from .. import safety
 from ..errors import BuildError
 from ..state import link_or_copy
@@ -284,15 +285,24 @@ class Page:
         for download), how Word writes a date and a number here, and its
         sentences (the placeholders in braces are filled in by the script)."""
         docx = self.download(layout.form_docx(form))
+        pdf = self.download(f"forms/{form.id}.pdf")
         coordinator = self.programme.coordinator
         messages = {key: self.ui(f"site_fill_{key}") for key in (
             "clear_confirm", "cleared", "restored", "row_added", "not_date", "not_number", "too_small",
-            "too_large", "left", "unanswered", "no_blank", "no_storage")}
+            "too_large", "left", "unanswered", "no_blank", "no_storage",
+            "pdf_working", "pdf_rows_left", "pdf_replaced")}
         messages["done"] = self.ui("site_fill_done", file="{file}", name=coordinator.name, email=coordinator.email)
         return {
             "form": form.id, "lang": self.lang, "version": ctl.form_version(form),
             "docx": self.root_relative(md.download_path(docx.path)) if docx else None,
             "file": f"{form.id}-{self.lang}.docx",
+            # The fillable PDF of the downloads page, filled by the same script
+            # with @cantoo/pdf-lib (loaded on the first click), and the name of
+            # its field font in the AcroForm resources (dyade/pdfform.py).
+            "pdf": self.root_relative(md.download_path(pdf.path)) if pdf else None,
+            "pdf_file": f"{form.id}-{self.lang}.pdf",
+            "pdf_lib": self.root_relative("assets/vendor/pdf-lib.min.js"),
+            "pdf_font": pdfform.FONT_RESOURCE,
             "date_format": self.model.ui("date_format", self.lang),
             "months": self.model.ui("month_names", self.lang).split(),
             "decimal": self.model.ui("site_decimal_mark", self.lang),

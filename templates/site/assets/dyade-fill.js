@@ -430,8 +430,8 @@
     return fflate.zipSync(zipped);
   }
 
-  function offer(bytes, file) {
-    var blob = new Blob([bytes], { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
+  function offer(bytes, file, type) {
+    var blob = new Blob([bytes], { type: type || "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
     var url = URL.createObjectURL(blob);
     var link = document.createElement("a");
     link.href = url;
@@ -469,6 +469,274 @@
     ready.then(function (bytes) {
       offer(completedDocx(bytes, answers), config.file);
       say([fill(says.done, { file: config.file }), leftToDo(answers)].join(" ").trim());
+    }, function () {
+      say(says.no_blank);
+    });
+  }
+
+  // -- the completed PDF ----------------------------------------------------------------
+  /* The fillable PDF offered for download (dyade/pdfform.py), fetched from
+     this site and filled here with @cantoo/pdf-lib, loaded on the first
+     click only (it is large).  Each field gets its value (/V; a button's
+     widgets their state /AS) and each text widget an appearance stream drawn
+     like dyade/pdfform.py draws the blank one: the form's own field font
+     /DyF (a simple TrueType font, WinAnsi encoding, /Widths from 32), so any
+     reader shows the answers without rebuilding them; no NeedAppearances,
+     no JavaScript: the file stays the PDF/A it is. */
+
+  var PAD = 2;           // points between a text box's edge and its text
+  var LEADING = 1.2;     // line height of multi-line answers, in type sizes
+  var MULTILINE = 1 << 12;
+  var CP1252 = { 0x20AC: 0x80, 0x201A: 0x82, 0x0192: 0x83, 0x201E: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87,
+    0x02C6: 0x88, 0x2030: 0x89, 0x0160: 0x8A, 0x2039: 0x8B, 0x0152: 0x8C, 0x017D: 0x8E, 0x2018: 0x91,
+    0x2019: 0x92, 0x201C: 0x93, 0x201D: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02DC: 0x98,
+    0x2122: 0x99, 0x0161: 0x9A, 0x203A: 0x9B, 0x0153: 0x9C, 0x017E: 0x9E, 0x0178: 0x9F };
+
+  /* The library's bytes, fetched when the page is idle after load (not run:
+     no main-thread work), so that the PDF can be made with the network cut. */
+  var pdfLibCode = null;
+  function fetchPdfLib() {
+    if (!pdfLibCode) {
+      pdfLibCode = fetch(config.pdf_lib, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.blob();
+      });
+      pdfLibCode.catch(function () { pdfLibCode = null; });
+    }
+    return pdfLibCode;
+  }
+
+  var pdfLib = null;
+  function loadPdfLib() {
+    if (window.PDFLib) { return Promise.resolve(window.PDFLib); }
+    if (pdfLib) { return pdfLib; }
+    pdfLib = fetchPdfLib().then(function (code) { return URL.createObjectURL(code); },
+                                function () { return config.pdf_lib; }).then(function (src) { return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () { window.PDFLib ? resolve(window.PDFLib) : reject(new Error("no PDFLib")); };
+      script.onerror = function () { pdfLib = null; reject(new Error("PDF library not loaded")); };
+      document.head.appendChild(script);
+    }); });
+    return pdfLib;
+  }
+
+  var blankPdf = null;
+  function loadBlankPdf() {
+    if (blankPdf) { return Promise.resolve(blankPdf); }
+    if (!config.pdf) { return Promise.reject(new Error("no blank PDF")); }
+    return fetch(config.pdf, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.arrayBuffer();
+    }).then(function (buffer) {
+      blankPdf = new Uint8Array(buffer);
+      return blankPdf;
+    });
+  }
+
+  /* The WinAnsi byte of each character; '?' for those the font has not (counted in `lost`). */
+  function winAnsi(text, lost) {
+    var out = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.length) { i++; c = -1; }
+      var b = (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xFF) ? c : (CP1252[c] || -1);
+      if (b < 0) { lost.push(text.charAt(i)); b = 0x3F; }
+      out.push(b);
+    }
+    return out;
+  }
+
+  function pdfString(bytes) {
+    var s = "(";
+    bytes.forEach(function (b) {
+      if (b === 0x28 || b === 0x29 || b === 0x5C) { s += "\\" + String.fromCharCode(b); }
+      else if (b < 0x20 || b > 0x7E) { s += "\\" + ("00" + b.toString(8)).slice(-3); }
+      else { s += String.fromCharCode(b); }
+    });
+    return s + ")";
+  }
+
+  /* Lines of at most `room` points, broken between words (a word longer than a line, by characters). */
+  function wrap(lineBytes, widthOf, room) {
+    var lines = [];
+    var line = [], w = 0;
+    var words = [], word = [];
+    lineBytes.forEach(function (b) {
+      word.push(b);
+      if (b === 0x20) { words.push(word); word = []; }
+    });
+    if (word.length) { words.push(word); }
+    words.forEach(function (wd) {
+      var ww = wd.reduce(function (sum, b) { return sum + widthOf(b); }, 0);
+      var trimmed = wd[wd.length - 1] === 0x20 ? ww - widthOf(0x20) : ww;
+      if (line.length && w + trimmed > room) { lines.push(line); line = []; w = 0; }
+      if (!line.length && trimmed > room) {
+        wd.forEach(function (b) {
+          if (line.length && w + widthOf(b) > room) { lines.push(line); line = []; w = 0; }
+          line.push(b); w += widthOf(b);
+        });
+        return;
+      }
+      line = line.concat(wd); w += ww;
+    });
+    lines.push(line);
+    return lines;
+  }
+
+  function textAppearance(lib, ctx, widget, font, text, size, multiline, lost) {
+    var rect = widget.lookup(lib.PDFName.of("Rect"), lib.PDFArray).asRectangle();
+    var w = Math.abs(rect.width), h = Math.abs(rect.height);
+    var widthOf = function (b) { return (font.widths[b - 32] || 0) * size / 1000; };
+    var lines = [];
+    String(text).replace(/\r\n?/g, "\n").split("\n").forEach(function (para) {
+      var bytes = winAnsi(para, lost);
+      lines = lines.concat(multiline ? wrap(bytes, widthOf, w - 2 * PAD) : [bytes]);
+    });
+    if (!multiline) {  // one line: the paragraphs joined by spaces
+      lines = [lines.reduce(function (all, line, i) { return all.concat(i ? [0x20] : [], line); }, [])];
+    }
+    var ascent = font.ascent * size / 1000, descent = font.descent * size / 1000;
+    var ops = ["/Tx BMC", "q", PAD / 2 + " " + PAD / 2 + " " + (w - PAD).toFixed(2) + " " + (h - PAD).toFixed(2) + " re W n",
+      "BT", "/" + font.resource + " " + size + " Tf", "0 g"];
+    var y = multiline ? h - PAD - ascent : (h - (ascent - descent)) / 2 - descent;
+    ops.push(PAD + " " + y.toFixed(2) + " Td");
+    lines.forEach(function (line, i) {
+      if (i) { ops.push("0 " + (-size * LEADING).toFixed(2) + " Td"); }
+      ops.push(pdfString(line) + " Tj");
+    });
+    ops.push("ET", "Q", "EMC");
+    var resources = ctx.obj({ Font: ctx.obj({}) });
+    resources.lookup(lib.PDFName.of("Font")).set(lib.PDFName.of(font.resource), font.ref);
+    return ctx.register(ctx.stream(ops.join("\n"), {
+      Type: "XObject", Subtype: "Form", BBox: [0, 0, Number(w.toFixed(3)), Number(h.toFixed(3))],
+      Resources: resources,
+    }));
+  }
+
+  /* {fully qualified name: terminal field dictionary} of the AcroForm. */
+  function pdfFields(lib, form) {
+    var out = {};
+    function walk(dict, prefix, depth) {
+      if (!(dict instanceof lib.PDFDict) || depth > 12) { return; }
+      var t = dict.lookup(lib.PDFName.of("T"));
+      var name = t ? (prefix ? prefix + "." : "") + t.decodeText() : prefix;
+      var kids = dict.lookup(lib.PDFName.of("Kids"));
+      var named = [];
+      if (kids instanceof lib.PDFArray) {
+        for (var i = 0; i < kids.size(); i++) {
+          var kid = kids.lookup(i);
+          if (kid instanceof lib.PDFDict && kid.has(lib.PDFName.of("T"))) { named.push(kid); }
+        }
+      }
+      if (named.length) { named.forEach(function (kid) { walk(kid, name, depth + 1); }); }
+      else if (name) { out[name] = dict; }
+    }
+    var roots = form.lookup(lib.PDFName.of("Fields"), lib.PDFArray);
+    for (var i = 0; i < roots.size(); i++) { walk(roots.lookup(i), "", 0); }
+    return out;
+  }
+
+  function inherited(lib, dict, key) {
+    for (var d = dict, n = 0; d && n < 14; n++) {
+      var v = d.lookup(lib.PDFName.of(key));
+      if (v !== undefined) { return v; }
+      d = d.lookup(lib.PDFName.of("Parent"));
+    }
+    return undefined;
+  }
+
+  function widgetsOf(lib, dict) {
+    var kids = dict.lookup(lib.PDFName.of("Kids"));
+    if (!(kids instanceof lib.PDFArray)) { return [dict]; }
+    var out = [];
+    for (var i = 0; i < kids.size(); i++) { out.push(kids.lookup(i)); }
+    return out;
+  }
+
+  /* The answer of `tag` as the PDF field holds it: text, a state name, or null (left as it is). */
+  function pdfValue(tag, value) {
+    var kind = kindOf(tag);
+    if (value === true) { return { state: "Yes" }; }
+    if (value === false) { return { state: "Off" }; }
+    if (value === "" || value === null || value === undefined) { return null; }
+    if (kind === "choice" || kind === "rating") { return { state: String(value) }; }
+    if (kind === "number") { return { text: plain(value) }; }
+    return { text: String(value) };  // a date stays as the page keeps it: YYYY-MM-DD, the PDF's own hint
+  }
+
+  function completedPdf(lib, bytes, answers) {
+    return lib.PDFDocument.load(bytes, { updateMetadata: false }).then(function (doc) {
+      var ctx = doc.context;
+      var form = doc.catalog.lookup(lib.PDFName.of("AcroForm"), lib.PDFDict);
+      var fontDict = form.lookup(lib.PDFName.of("DR"), lib.PDFDict).lookup(lib.PDFName.of("Font"), lib.PDFDict);
+      var fontRef = fontDict.get(lib.PDFName.of(config.pdf_font));
+      var fontObj = ctx.lookup(fontRef, lib.PDFDict);
+      var descriptor = fontObj.lookup(lib.PDFName.of("FontDescriptor"), lib.PDFDict);
+      var widths = fontObj.lookup(lib.PDFName.of("Widths"), lib.PDFArray).asArray().map(function (n) { return n.asNumber(); });
+      var font = { resource: config.pdf_font, ref: fontRef, widths: widths,
+        ascent: descriptor.lookup(lib.PDFName.of("Ascent")).asNumber(),
+        descent: descriptor.lookup(lib.PDFName.of("Descent")).asNumber() };
+      var fields = pdfFields(lib, form);
+      var lost = [], left = {};
+      Object.keys(answers.values).forEach(function (tag) {
+        var value = pdfValue(tag, answers.values[tag]);
+        var field = fields[tag];
+        if (!field) {
+          var row = /^(.+)\.(\d+)\.[^.]+$/.exec(tag);
+          if (row && value && value.state !== "Off") { left[row[1]] = (left[row[1]] || []).concat([Number(row[2])]); }
+          return;
+        }
+        if (!value) { return; }
+        var ft = inherited(lib, field, "FT");
+        var ftName = ft ? ft.asString() : "";
+        if (ftName === "/Btn" && value.state !== undefined) {
+          field.set(lib.PDFName.of("V"), lib.PDFName.of(value.state));
+          widgetsOf(lib, field).forEach(function (widget) {
+            var ap = widget.lookup(lib.PDFName.of("AP"), lib.PDFDict);
+            var normal = ap && ap.lookup(lib.PDFName.of("N"));
+            var has = normal instanceof lib.PDFDict && normal.has(lib.PDFName.of(value.state));
+            widget.set(lib.PDFName.of("AS"), lib.PDFName.of(has ? value.state : "Off"));
+          });
+        } else if (ftName === "/Tx" && value.text !== undefined) {
+          field.set(lib.PDFName.of("V"), lib.PDFHexString.fromText(value.text.replace(/\r\n?/g, "\n")));
+          var ff = inherited(lib, field, "Ff");
+          var multiline = ff ? (ff.asNumber() & MULTILINE) !== 0 : false;
+          var da = inherited(lib, field, "DA");
+          var size = da ? Number((/([\d.]+)\s+Tf/.exec(da.decodeText()) || [0, 10])[1]) || 10 : 10;
+          widgetsOf(lib, field).forEach(function (widget) {
+            var ap = textAppearance(lib, ctx, widget, font, value.text, size, multiline, lost);
+            widget.set(lib.PDFName.of("AP"), ctx.obj({ N: ap }));
+          });
+        }
+      });
+      return doc.save({ useObjectStreams: false, updateFieldAppearances: false }).then(function (out) {
+        return { bytes: out, lost: lost, left: left };
+      });
+    });
+  }
+
+  function downloadPdf() {
+    var answers = collect();
+    say(says.pdf_working);
+    Promise.all([loadPdfLib(), loadBlankPdf()]).then(function (got) {
+      return completedPdf(got[0], got[1], answers);
+    }).then(function (made) {
+      offer(made.bytes, config.pdf_file, "application/pdf");
+      var parts = [fill(says.done, { file: config.pdf_file })];
+      var tables = Object.keys(made.left);
+      if (tables.length) {
+        parts.push(fill(says.pdf_rows_left, { rows: tables.map(function (id) {
+          var rows = made.left[id].filter(function (r, i, all) { return all.indexOf(r) === i; }).sort(function (a, b) { return a - b; });
+          var field = article.querySelector('.dyade-field--table[data-field="' + id + '"] caption');
+          return (field ? field.textContent.trim() : id) + config.colon + " " + rows.join(", ");
+        }).join(" · ") }));
+      }
+      if (made.lost.length) {
+        parts.push(fill(says.pdf_replaced, { chars: made.lost.filter(function (c, i, all) { return all.indexOf(c) === i; }).join(" ") }));
+      }
+      parts.push(leftToDo(answers));
+      say(parts.join(" ").trim());
     }, function () {
       say(says.no_blank);
     });
@@ -516,6 +784,8 @@
     });
   });
   panel.querySelector('[data-action="download-docx"]').addEventListener("click", download);
+  var pdfButton = panel.querySelector('[data-action="download-pdf"]');
+  if (pdfButton) { pdfButton.addEventListener("click", downloadPdf); }
   panel.querySelector('[data-action="clear"]').addEventListener("click", clearAll);
 
   // Printing: every long answer whole.
@@ -524,4 +794,9 @@
   });
 
   loadBlank().catch(function () { say(says.no_blank); });
+  // Fetched now too, so the PDF can be made offline later (the library is loaded on the first click).
+  if (config.pdf) {
+    loadBlankPdf().catch(function () {});
+    (window.requestIdleCallback || function (f) { setTimeout(f, 2000); })(function () { fetchPdfLib().catch(function () {}); });
+  }
 })();

@@ -260,6 +260,7 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
     out: list[Unit] = []
     for source in files if files is not None else [read_source(root, k, p) for k, p in project_files(root)]:
         title = ""
+        shipped_texts = shipped(source) if source.kind == "strings" else {}
         if isinstance(source.data, dict) and isinstance(source.data.get("title"), dict):
             title = str(source.data["title"].get(src) or "")
         for key, mapping, markdown in texts_of(source, languages):
@@ -268,6 +269,10 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
                 continue
             value = mapping.get(target)
             value = value if isinstance(value, str) and value.strip() else None
+            if value is None and source.kind == "strings":
+                # The build uses Dyade's shipped text: offered as the existing translation.
+                given = shipped_texts.get(key, {}).get(target)
+                value = given if isinstance(given, str) and given.strip() else None
             comment = mapping.ca.items.get(target) if isinstance(mapping, CommentedMap) else None
             marked = bool(comment and any(c is not None and TO_TRANSLATE.search(getattr(c, "value", "") or "")
                                           for c in comment if not isinstance(c, list)))
@@ -300,11 +305,16 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
 def bundled_strings(source: SourceFile) -> dict[str, dict]:
     """Dyade's own interface texts that the project's strings.yml does not
     have (the build takes them from Dyade): {key: {lang: text}}."""
-    if source.path.resolve() == sources.BUNDLED_STRINGS or not sources.BUNDLED_STRINGS.is_file():
-        return {}
-    data = YAML(typ="safe", pure=True).load(sources.BUNDLED_STRINGS.read_text(encoding="utf-8")) or {}
     own = source.data if isinstance(source.data, dict) else {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict) and k not in own}
+    return {k: v for k, v in shipped(source).items() if k not in own}
+
+
+def shipped(source: SourceFile) -> dict[str, dict]:
+    """Every interface text Dyade ships ({key: {lang: text}}), or {} for
+    Dyade's own strings.yml (its texts are the project's)."""
+    if source.path.resolve() == sources.BUNDLED_STRINGS.resolve():
+        return {}
+    return sources.shipped_strings()
 
 
 def _bundled_units(source: SourceFile, src: str, target: str) -> list[Unit]:
@@ -332,7 +342,10 @@ def apply(source: SourceFile, languages: list[str], target: str, texts: dict[str
     by_key = {key: mapping for key, mapping, _ in texts_of(source, languages)}
     order = [*languages, target]
     bundled = bundled_strings(source) if source.kind == "strings" else {}
+    given = shipped(source) if source.kind == "strings" else {}
     for key, value in texts.items():
+        if value == given.get(key, {}).get(target) and (key not in by_key or target not in by_key[key]):
+            continue  # Dyade's shipped text, kept: the project's file stays an override
         if key not in by_key and key in bundled:
             # Dyade's own text, which the file did not need until now: the
             # entry gets every language the programme has, then the new one.

@@ -95,6 +95,7 @@ class SourceFile:
     crlf: bool  # saved with Windows line ends: read as \n, written back with \r\n
     data: object
     indent: tuple[int, int, int] | None  # None: the round trip would change the file
+    header: str = ""  # a strings.yml of comments only (as `dyade new` writes it), kept above what is added
 
 
 def project_files(root: Path) -> list[tuple[str, Path]]:
@@ -154,6 +155,11 @@ def read_source(root: Path, kind: str, path: Path, text: str | None = None) -> S
                                            "run dyade check, which says how to fix it")]) from None
     except YAMLError:
         raise TranslationProblems([Problem(rel, 1, 1, "YAML error", "run dyade check, which says how to fix it")]) from None
+    if data is None and kind == "strings":
+        # Comments only: every interface text is Dyade's; what a translator
+        # changes is added below them.
+        header = text if not text or text.endswith("\n") else text + "\n"
+        return SourceFile(path, rel, kind, text, bom, crlf, CommentedMap(), INDENTS[0], header)
     indent = next((i for i in INDENTS if _dump(data, i) == text), None)
     return SourceFile(path, rel, kind, text, bom, crlf, data, indent)
 
@@ -265,6 +271,8 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
             title = str(source.data["title"].get(src) or "")
         for key, mapping, markdown in texts_of(source, languages):
             text = mapping.get(src)
+            if source.kind == "strings" and not isinstance(text, str):
+                text = shipped_texts.get(key, {}).get(src)  # an override of other languages only
             if not isinstance(text, str) or not text.strip():
                 continue
             value = mapping.get(target)
@@ -276,7 +284,8 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
             comment = mapping.ca.items.get(target) if isinstance(mapping, CommentedMap) else None
             marked = bool(comment and any(c is not None and TO_TRANSLATE.search(getattr(c, "value", "") or "")
                                           for c in comment if not isinstance(c, list)))
-            line = mapping.lc.key(src)[0] + 1 if isinstance(mapping, CommentedMap) else 1
+            line = ((mapping.lc.key(src) if src in mapping else (mapping.lc.line, 0))[0] + 1
+                    if isinstance(mapping, CommentedMap) else 1)
             target_lines = None
             if value is not None and isinstance(mapping, CommentedMap):
                 first = mapping.lc.key(target)[0] + 1
@@ -348,8 +357,8 @@ def apply(source: SourceFile, languages: list[str], target: str, texts: dict[str
             continue  # Dyade's shipped text, kept: the project's file stays an override
         if key not in by_key and key in bundled:
             # Dyade's own text, which the file did not need until now: the
-            # entry gets every language the programme has, then the new one.
-            entry = CommentedMap((lang, bundled[key][lang]) for lang in languages if isinstance(bundled[key].get(lang), str))
+            # entry overrides only the new language (the others stay Dyade's).
+            entry = CommentedMap()
             entry.fa.set_flow_style()
             entry[target] = _styled(value, None, None)
             source.data[key] = entry
@@ -366,7 +375,7 @@ def apply(source: SourceFile, languages: list[str], target: str, texts: dict[str
             after = max((i for i, k in enumerate(keys) if k in order), default=len(keys) - 1)
             mapping.insert(after + 1, target, new)
             _move_trailing_comment(mapping, keys[after] if keys else None, target)
-    return _dump(source.data, source.indent or INDENTS[0])
+    return source.header + (_dump(source.data, source.indent or INDENTS[0]) if source.data else "")
 
 
 def add_language(source: SourceFile, target: str) -> str:

@@ -909,10 +909,9 @@ def _bundled_strings() -> dict[str, dict[str, str]]:
     global _BUNDLED
     if _BUNDLED is None:
         _BUNDLED = {}
-        path = bundled.TEMPLATES / "strings.yml"
         try:
-            from ruamel.yaml import YAML
-            data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+            from . import sources
+            data = sources.shipped_strings()
             if isinstance(data, dict):
                 _BUNDLED = {str(k): {str(l): str(t) for l, t in v.items()} for k, v in data.items()
                             if isinstance(v, dict)}

@@ -376,7 +376,10 @@ class _Reader:
         items = [self.convert(child, item_hint, f"entry {i + 1} of {where}") for i, child in enumerate(node.value)]
         return INVALID if any(i is INVALID for i in items) else items
 
-    def convert_text(self, node: Node, cls, where: str, other_languages_ok: bool = False):
+    def convert_text(self, node: Node, cls, where: str, other_languages_ok: bool = False,
+                     fallback: dict | None = None):
+        """`fallback` ({lang: text}, Dyade's shipped interface text) fills a
+        declared language the entry does not give."""
         langs = self.languages
         example = "{" + ", ".join(f"{l}: …" for l in langs) + "}"
         if isinstance(node, ScalarNode) and not _is_null(node):
@@ -429,6 +432,11 @@ class _Reader:
         for lang in langs:
             if lang not in values and not any(isinstance(k, ScalarNode) and (k.value == lang or (_odd_key(k.value, langs) or ("",))[0] == lang)
                                               for k, _ in node.value):
+                shipped = (fallback or {}).get(lang)
+                if isinstance(shipped, str) and shipped.strip():
+                    values[lang] = shipped
+                    value_pos[lang] = self.pos(node)
+                    continue
                 self.problem(node, f"{where} has no {lang!r} text", f"add a line '{lang}: …' with the translation")
                 ok = False
         if not ok:
@@ -977,20 +985,29 @@ def _logo_warnings(model: m.Model, reader: _Reader) -> list[Problem]:
 
 
 def _load_strings(reader: _Reader, path: Path) -> dict[str, m.Text]:
-    """Interface strings: `key: {fr: …, en: …}`, so a new language needs no code."""
-    if not path.exists():
+    """Interface strings: `key: {fr: …, en: …}`, so a new language needs no
+    code.  A project's file overrides Dyade's shipped texts (fr, en, es,
+    de, pt, it) key by key and language by language; it may be absent, or
+    hold only comments, when the shipped texts suffice."""
+    # Dyade's own texts in every language it ships; for Dyade's own file,
+    # only the languages of the files beside it (templates/strings/*.yml).
+    own = path.resolve() == BUNDLED_STRINGS.resolve()
+    if own and not path.exists():
         reader.problems.append(Problem("templates/strings.yml", 1, 1, "the interface strings file is missing",
                                        "restore templates/strings.yml from the bundled programme"))
         return {}
+    bundled = shipped_strings(with_main=not own)
+    strings: dict[str, m.Text] = {}
+    written: dict[str, m.Pos] = {}  # every key of the file, valid or not
+    if not own and (not path.is_file() or not _has_yaml(path)):
+        _complete_strings(reader, strings, set(), bundled, 0)
+        return strings
     node = reader.parse_file(path, required=True)
     if node is None:
         return {}
     if not isinstance(node, MappingNode):
         reader.problem(node, "templates/strings.yml should be a set of 'key: texts' entries", "write key: {fr: …, en: …}")
         return {}
-    bundled = _bundled_strings() if path.resolve() != BUNDLED_STRINGS else {}
-    strings: dict[str, m.Text] = {}
-    written: dict[str, m.Pos] = {}  # every key of the file, valid or not
     for key, value in node.value:
         if not isinstance(key, ScalarNode) or _is_null(key) or not str(key.value).strip():
             reader.problem(key, f"a key in templates/strings.yml is {_kind(key)}",
@@ -1004,7 +1021,9 @@ def _load_strings(reader: _Reader, path: Path) -> dict[str, m.Text]:
         written[name] = reader.pos(key)
         # A language the programme does not use is ignored here: the bundled
         # file has French and English whatever the programme's languages.
-        text = reader.convert_text(value, m.Text, f"interface text {name!r}", other_languages_ok=True)
+        fallback = bundled.get(name) if isinstance(bundled.get(name), dict) else None
+        text = reader.convert_text(value, m.Text, f"interface text {name!r}", other_languages_ok=True,
+                                   fallback=fallback)
         if text is not INVALID and _check_string(reader, name, text, bundled.get(name)):
             strings[name] = text
     for name, pos in written.items():
@@ -1020,12 +1039,45 @@ def _load_strings(reader: _Reader, path: Path) -> dict[str, m.Text]:
 BUNDLED_STRINGS = bundled.TEMPLATES / "strings.yml"
 
 
+def _has_yaml(path: Path) -> bool:
+    """Whether the file holds anything but blank lines and comments."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return True  # parse_file says what is wrong
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def shipped_languages() -> dict[str, Path]:
+    """The languages Dyade ships in files of their own beside its
+    strings.yml: {lang: templates/strings/<lang>.yml}."""
+    folder = BUNDLED_STRINGS.parent / "strings"
+    return {p.stem: p for p in sorted(folder.glob("*.yml"))} if folder.is_dir() else {}
+
+
+def shipped_strings(with_main: bool = True) -> dict[str, dict[str, str]]:
+    """Every interface text Dyade ships, {key: {lang: text}}: its own
+    templates/strings.yml (French and English, the bundled programme's),
+    then one flat `key: text` file per further language in
+    templates/strings/ ({} if none is there)."""
+    merged: dict[str, dict[str, str]] = {}
+    yaml = YAML(typ="safe", pure=True)
+    if with_main and BUNDLED_STRINGS.is_file():
+        data = yaml.load(BUNDLED_STRINGS.read_text(encoding="utf-8")) or {}
+        if isinstance(data, dict):
+            merged = {k: dict(v) for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
+    for lang, file in shipped_languages().items():
+        data = yaml.load(file.read_text(encoding="utf-8")) or {}
+        if isinstance(data, dict):
+            for key, text in data.items():
+                if isinstance(key, str) and isinstance(text, str):
+                    merged.setdefault(key, {})[lang] = text
+    return merged
+
+
 def _bundled_strings() -> dict:
-    """Dyade's own templates/strings.yml, as plain data ({} if absent)."""
-    if not BUNDLED_STRINGS.is_file():
-        return {}
-    data = YAML(typ="safe", pure=True).load(BUNDLED_STRINGS.read_text(encoding="utf-8")) or {}
-    return data if isinstance(data, dict) else {}
+    """Dyade's own interface texts in every language it ships."""
+    return shipped_strings()
 
 
 def _check_string(reader: _Reader, name: str, text: m.Text, bundled) -> bool:

@@ -5,7 +5,7 @@ coordinator chose.
 
 The texts are written here in English, French and Spanish; for any other
 language the English text is written, marked `# to translate (English)`,
-and so are the interface strings the bundled templates/strings.yml lacks:
+and so are the interface strings Dyade does not ship in that language:
 Dyade never makes up a translation.  Every value is written as a YAML
 double-quoted scalar or a literal block (see `_scalar`), so nothing a
 coordinator types (a name with a colon or a quote) can change the
@@ -545,19 +545,25 @@ def logo_png() -> bytes:
 # -- interface strings ----------------------------------------------------------------
 
 def strings_file(bundled: dict, langs: list[str]) -> tuple[str, list[str]]:
-    """templates/strings.yml for `langs`, from Dyade's own strings; the
-    languages these lack get the English text marked to translate (their
-    own name and language tag excepted, which are facts)."""
+    """templates/strings.yml for `langs`: Dyade ships the interface text
+    of its languages, so the file only says how to override a text; the
+    languages it lacks get their entries, the English text marked to
+    translate (their own name and language tag excepted, which are facts)."""
     lacking = [lang for lang in langs if not all(isinstance(v, dict) and v.get(lang) for v in bundled.values())]
+    shipped = [lang for lang in langs if lang not in lacking]
     lines = ["# yaml-language-server: $schema=../schema/strings.schema.json",
-             "# Interface text of the site, the DOCX forms and the PDFs, one entry per language."]
+             "# Interface text of the site, the DOCX forms and the PDFs (buttons, headings, date formats).",
+             f"# Dyade ships it in {', '.join(shipped) or 'its languages'}: this file only overrides what you want",
+             "# to say differently, one line per text, e.g. to call a form a questionnaire in English:",
+             "#   form: {en: Questionnaire}",
+             "# The keys and what each one does are in Dyade's README (Interface strings)."]
     if lacking:
         lines.append(f"# Lines marked '{TO_TRANSLATE}' are the English text, waiting for their translation.")
     for key, values in bundled.items():
-        if not isinstance(values, dict):
+        if not isinstance(values, dict) or not lacking:
             continue
         lines.append(f"{key}:")
-        for lang in langs:
+        for lang in lacking:
             value, mark = values.get(lang), ""
             if not value:
                 if key == "language_name" and lang in OWN_NAMES:
@@ -688,7 +694,7 @@ Run them in this folder (or any folder inside it), with Dyade installed:
 | `content/flashcards.yml` | the self-quiz cards | optional |
 | `content/glossary.yml` | the glossary | optional |
 | `content/assets/logo.svg`, `logo.png` | a placeholder logo: replace both with yours (same names); the PNG is the one Word shows | required (the PNG for the DOCX forms) |
-| `templates/strings.yml` | the interface text (buttons, headings, date formats) in each language | required |
+| `templates/strings.yml` | your own wording of the interface text (buttons, headings, date formats): Dyade ships it in fr, en, es, de, pt and it, and this file overrides only the lines it gives | optional |
 | `schema/` | JSON Schemas: completion and checks in your editor (`dyade schema` writes them again) | optional |
 | `.gitignore` | keeps the outputs and the returned forms (personal data) out of git | keep it |
 | `.github/workflows/pages.yml` | publishes the website on GitHub Pages at each push (set `DYADE` at its top to where your organisation gets Dyade) | optional |

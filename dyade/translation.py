@@ -95,6 +95,7 @@ class SourceFile:
     crlf: bool  # saved with Windows line ends: read as \n, written back with \r\n
     data: object
     indent: tuple[int, int, int] | None  # None: the round trip would change the file
+    header: str = ""  # a strings.yml of comments only (as `dyade new` writes it), kept above what is added
 
 
 def project_files(root: Path) -> list[tuple[str, Path]]:
@@ -154,6 +155,11 @@ def read_source(root: Path, kind: str, path: Path, text: str | None = None) -> S
                                            "run dyade check, which says how to fix it")]) from None
     except YAMLError:
         raise TranslationProblems([Problem(rel, 1, 1, "YAML error", "run dyade check, which says how to fix it")]) from None
+    if data is None and kind == "strings":
+        # Comments only: every interface text is Dyade's; what a translator
+        # changes is added below them.
+        header = text if not text or text.endswith("\n") else text + "\n"
+        return SourceFile(path, rel, kind, text, bom, crlf, CommentedMap(), INDENTS[0], header)
     indent = next((i for i in INDENTS if _dump(data, i) == text), None)
     return SourceFile(path, rel, kind, text, bom, crlf, data, indent)
 
@@ -260,18 +266,26 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
     out: list[Unit] = []
     for source in files if files is not None else [read_source(root, k, p) for k, p in project_files(root)]:
         title = ""
+        shipped_texts = shipped(source) if source.kind == "strings" else {}
         if isinstance(source.data, dict) and isinstance(source.data.get("title"), dict):
             title = str(source.data["title"].get(src) or "")
         for key, mapping, markdown in texts_of(source, languages):
             text = mapping.get(src)
+            if source.kind == "strings" and not isinstance(text, str):
+                text = shipped_texts.get(key, {}).get(src)  # an override of other languages only
             if not isinstance(text, str) or not text.strip():
                 continue
             value = mapping.get(target)
             value = value if isinstance(value, str) and value.strip() else None
+            if value is None and source.kind == "strings":
+                # The build uses Dyade's shipped text: offered as the existing translation.
+                given = shipped_texts.get(key, {}).get(target)
+                value = given if isinstance(given, str) and given.strip() else None
             comment = mapping.ca.items.get(target) if isinstance(mapping, CommentedMap) else None
             marked = bool(comment and any(c is not None and TO_TRANSLATE.search(getattr(c, "value", "") or "")
                                           for c in comment if not isinstance(c, list)))
-            line = mapping.lc.key(src)[0] + 1 if isinstance(mapping, CommentedMap) else 1
+            line = ((mapping.lc.key(src) if src in mapping else (mapping.lc.line, 0))[0] + 1
+                    if isinstance(mapping, CommentedMap) else 1)
             target_lines = None
             if value is not None and isinstance(mapping, CommentedMap):
                 first = mapping.lc.key(target)[0] + 1
@@ -300,11 +314,16 @@ def units(root: Path, languages: list[str], target: str, files: list[SourceFile]
 def bundled_strings(source: SourceFile) -> dict[str, dict]:
     """Dyade's own interface texts that the project's strings.yml does not
     have (the build takes them from Dyade): {key: {lang: text}}."""
-    if source.path.resolve() == sources.BUNDLED_STRINGS or not sources.BUNDLED_STRINGS.is_file():
-        return {}
-    data = YAML(typ="safe", pure=True).load(sources.BUNDLED_STRINGS.read_text(encoding="utf-8")) or {}
     own = source.data if isinstance(source.data, dict) else {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict) and k not in own}
+    return {k: v for k, v in shipped(source).items() if k not in own}
+
+
+def shipped(source: SourceFile) -> dict[str, dict]:
+    """Every interface text Dyade ships ({key: {lang: text}}), or {} for
+    Dyade's own strings.yml (its texts are the project's)."""
+    if source.path.resolve() == sources.BUNDLED_STRINGS.resolve():
+        return {}
+    return sources.shipped_strings()
 
 
 def _bundled_units(source: SourceFile, src: str, target: str) -> list[Unit]:
@@ -332,11 +351,14 @@ def apply(source: SourceFile, languages: list[str], target: str, texts: dict[str
     by_key = {key: mapping for key, mapping, _ in texts_of(source, languages)}
     order = [*languages, target]
     bundled = bundled_strings(source) if source.kind == "strings" else {}
+    given = shipped(source) if source.kind == "strings" else {}
     for key, value in texts.items():
+        if value == given.get(key, {}).get(target) and (key not in by_key or target not in by_key[key]):
+            continue  # Dyade's shipped text, kept: the project's file stays an override
         if key not in by_key and key in bundled:
             # Dyade's own text, which the file did not need until now: the
-            # entry gets every language the programme has, then the new one.
-            entry = CommentedMap((lang, bundled[key][lang]) for lang in languages if isinstance(bundled[key].get(lang), str))
+            # entry overrides only the new language (the others stay Dyade's).
+            entry = CommentedMap()
             entry.fa.set_flow_style()
             entry[target] = _styled(value, None, None)
             source.data[key] = entry
@@ -353,7 +375,7 @@ def apply(source: SourceFile, languages: list[str], target: str, texts: dict[str
             after = max((i for i, k in enumerate(keys) if k in order), default=len(keys) - 1)
             mapping.insert(after + 1, target, new)
             _move_trailing_comment(mapping, keys[after] if keys else None, target)
-    return _dump(source.data, source.indent or INDENTS[0])
+    return source.header + (_dump(source.data, source.indent or INDENTS[0]) if source.data else "")
 
 
 def add_language(source: SourceFile, target: str) -> str:

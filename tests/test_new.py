@@ -1,6 +1,6 @@
 """`dyade new` (issue 18, item 1): a new project that checks and builds at
-once, in three languages one of which Dyade has no interface text for; a
-copy of the bundled programme with --example; plain errors otherwise."""
+once, in three languages and in four with no interface strings of its own
+(Dyade ships them); a copy of the bundled programme with --example; plain errors otherwise."""
 from __future__ import annotations
 
 import os
@@ -28,8 +28,7 @@ def test_new_project_in_three_languages_checks_and_builds_with_no_edit(tmp_path)
     made = dyade(tmp_path, "new", "preceptorship", "--name", NAME, "--short-name", "NGH", "--languages", "en,fr,es")
     assert made.returncode == 0, made.stdout + made.stderr
     assert not made.stdout.startswith("Project folder")  # there was none yet
-    assert ("Note: Dyade has no interface text in 'es' yet: templates/strings.yml holds the English text for it, "
-            "each line marked '# to translate (English)'") in made.stdout
+    assert "no interface text" not in made.stdout  # Dyade ships en, fr and es
     root = tmp_path / "preceptorship"
 
     checked = dyade(root / "forms", "check")
@@ -77,10 +76,50 @@ def test_new_project_in_three_languages_checks_and_builds_with_no_edit(tmp_path)
                 "dyade check", "dyade serve", "dyade build", "optional"):
         assert rel in readme, rel
     assert len(list((root / "schema").glob("*.schema.json"))) == 9
+    # No copy of the shipped strings: only how to override one.
     strings = (root / "templates" / "strings.yml").read_text(encoding="utf-8")
-    assert '  es: Español\n' in strings.replace('"', '')
-    assert "  es: Form  # to translate (English)" in strings
-    assert "  fr: Formulaire\n" in strings  # French and English: Dyade's own strings
+    assert all(not line.strip() or line.startswith("#") for line in strings.splitlines()), strings
+    assert "Formulario" in (root / "site" / "es" / "forms" / "index.html").read_text(encoding="utf-8")
+
+
+def _docx_text(path: Path) -> str:
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
+
+
+def test_new_project_in_en_de_pt_it_uses_the_shipped_strings_and_an_override_wins(tmp_path):
+    made = dyade(tmp_path, "new", "p", "--name", "Klinikum Nord", "--short-name", "KN", "--languages", "en,de,pt,it")
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "no interface text" not in made.stdout
+    root = tmp_path / "p"
+    checked = dyade(root, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = dyade(root, "--quiet")
+    assert built.returncode == 0, built.stdout + built.stderr
+    pdf = subprocess.run(["pdftotext", str(root / "dist" / "de" / "forms" / "meeting-record.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "Seite 1 von 2" in pdf and "Formular 1" in pdf
+    docx = _docx_text(root / "dist" / "de" / "forms" / "meeting-record.docx")
+    assert "Klicken oder tippen Sie hier, um Text einzugeben." in docx and "Seite " in docx
+    site = (root / "site" / "de" / "forms" / "index.html").read_text(encoding="utf-8")
+    assert "Formulare" in site and "Forms" not in site
+    assert "Moduli" in (root / "site" / "it" / "forms" / "index.html").read_text(encoding="utf-8")
+    guide = subprocess.run(["pdftotext", str(root / "dist" / "pt" / "guide.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Página 2 de" in guide
+
+    # A German line of the project's own wins over the shipped one; the others stay Dyade's.
+    (root / "templates" / "strings.yml").write_text("form: {de: Bogen}\n", encoding="utf-8")
+    assert dyade(root, "check").returncode == 0
+    rebuilt = dyade(root, "--quiet")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    pdf = subprocess.run(["pdftotext", str(root / "dist" / "de" / "forms" / "meeting-record.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "Bogen 1" in pdf and "Formular 1" not in pdf and "Seite 1 von 2" in pdf
+    en = subprocess.run(["pdftotext", str(root / "dist" / "en" / "forms" / "meeting-record.pdf"), "-"],
+                        capture_output=True, text=True, check=True).stdout
+    assert "Form 1" in en
 
 
 def test_new_example_copies_the_bundled_programme(tmp_path):

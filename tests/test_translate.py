@@ -44,7 +44,8 @@ def digest(root: Path) -> str:
 
 def fill(exported: Path, filled: Path, text=lambda unit_id, source: MARK + source) -> int:
     """Every unit translated by a script, as a translation tool would: the
-    interface strings copied (their grammar is the source's), the rest marked."""
+    interface strings Dyade ships kept, the others copied (their grammar is
+    the source's), the rest marked."""
     tree = etree.parse(str(exported))
     n = 0
     for tu in tree.iter(f"{{{NS}}}trans-unit"):
@@ -54,7 +55,10 @@ def fill(exported: Path, filled: Path, text=lambda unit_id, source: MARK + sourc
             target = etree.Element(f"{{{NS}}}target")
             source.addnext(target)
         unit_id = tu.get("id")
-        target.text = source.text if unit_id.startswith("templates/") else text(unit_id, source.text)
+        if unit_id.startswith("templates/"):
+            target.text = target.text or source.text
+        else:
+            target.text = text(unit_id, source.text)
         target.set("state", "translated")
         n += 1
     tree.write(str(filled), xml_declaration=True, encoding="UTF-8")
@@ -82,8 +86,11 @@ def test_round_trip_new_language_checks_builds_and_changes_only_the_translated_l
 
     imported = dyade(root, "translate", "import", str(filled))
     assert imported.returncode == 0, imported.stdout + imported.stderr
-    units = len(etree.parse(str(filled)).findall(f".//{{{NS}}}trans-unit"))
-    assert f"Imported {units} translations into de" in imported.stdout
+    every = etree.parse(str(filled)).findall(f".//{{{NS}}}trans-unit")
+    units = len(every)
+    # Dyade's shipped German interface texts, kept as they were, need no line of the project's.
+    own = sum(not tu.get("id").startswith("templates/") for tu in every)
+    assert f"Imported {own} translations into de" in imported.stdout
     assert "Added de to 'languages' in content/programme.yml" in imported.stdout
     assert "Added the name's form the under organisation: name_forms: de: in content/programme.yml" \
         in imported.stdout
@@ -175,20 +182,20 @@ def test_translate_toolkit_reads_the_export_and_converts_it_to_po(exported, tmp_
 
 
 def test_existing_translations_are_exported_and_a_to_translate_mark_goes_with_its_translation(tmp_path):
-    root = new_project(tmp_path, "en,fr,es")  # es interface strings: English, marked '# to translate (English)'
-    out = dyade(root, "translate", "export", "--lang", "es")
+    root = new_project(tmp_path, "en,fr,nl")  # nl: Dyade ships no interface text, English marked '# to translate'
+    out = dyade(root, "translate", "export", "--lang", "nl")
     assert out.returncode == 0, out.stderr
-    tree = etree.parse(str(root / "translations" / "es.xlf"))
+    tree = etree.parse(str(root / "translations" / "nl.xlf"))
     states = {tu.get("id"): tu.find(f"{{{NS}}}target").get("state") for tu in tree.iter(f"{{{NS}}}trans-unit")}
     assert states["templates/strings.yml#form"] == "needs-translation"  # the English placeholder
-    assert states["content/programme.yml#title"] == "translated"          # the starter's Spanish
+    assert states["templates/strings.yml#language_name"] == "translated"  # a fact: Nederlands
     form = tree.find(f".//{{{NS}}}trans-unit[@id='templates/strings.yml#form']/{{{NS}}}target")
-    form.text, form.attrib["state"] = "Formulario", "translated"
-    tree.write(str(tmp_path / "es.xlf"), xml_declaration=True, encoding="UTF-8")
-    imported = dyade(root, "translate", "import", str(tmp_path / "es.xlf"))
-    assert imported.returncode == 0 and "Imported 1 translation into es" in imported.stdout, imported.stderr
+    form.text, form.attrib["state"] = "Formulier", "translated"
+    tree.write(str(tmp_path / "nl.xlf"), xml_declaration=True, encoding="UTF-8")
+    imported = dyade(root, "translate", "import", str(tmp_path / "nl.xlf"))
+    assert imported.returncode == 0 and "Imported 1 translation into nl" in imported.stdout, imported.stderr
     strings = (root / "templates" / "strings.yml").read_text(encoding="utf-8")
-    assert "  es: Formulario\n" in strings and "  es: Annex  # to translate (English)\n" in strings
+    assert "  nl: Formulier\n" in strings and "  nl: Annex  # to translate (English)\n" in strings
 
 
 def _unit_text(xlf: Path, unit_id: str, text: str, out: Path, **attrs) -> Path:
@@ -353,35 +360,35 @@ def test_export_of_a_source_with_a_yaml_error_says_where_in_one_line(tmp_path):
     assert not (root / "translations").exists()
 
 
-def test_interface_texts_the_project_leaves_to_dyade_are_exported_and_added_to_its_file(tmp_path):
+def test_interface_texts_the_project_leaves_to_dyade_are_exported_with_the_shipped_translation(tmp_path):
     root = new_project(tmp_path)
     strings = root / "templates" / "strings.yml"
-    text = strings.read_text(encoding="utf-8")
-    # An older strings.yml: two texts missing, which the build takes from Dyade's own file.
-    text = re.sub(r"^form:\n(  .*\n)+", "", text, count=1, flags=re.M)
-    text = re.sub(r"^month_names:\n(  .*\n)+", "", text, count=1, flags=re.M)
-    strings.write_text(text, encoding="utf-8")
-    assert dyade(root, "check").returncode == 0
+    text = strings.read_text(encoding="utf-8")  # comments only: every text is Dyade's
     out = dyade(root, "translate", "export", "--lang", "de")
     assert out.returncode == 0, out.stderr
     xlf = root / "translations" / "de.xlf"
-    ids = {tu.get("id") for tu in etree.parse(str(xlf)).iter(f"{{{NS}}}trans-unit")}
-    assert {"templates/strings.yml#form", "templates/strings.yml#month_names"} <= ids
+    tree = etree.parse(str(xlf))
+    targets = {tu.get("id"): tu.findtext(f"{{{NS}}}target") for tu in tree.iter(f"{{{NS}}}trans-unit")}
+    # Dyade's German is offered as the existing translation: nothing to redo.
+    assert targets["templates/strings.yml#form"] == "Formular"
+    assert targets["templates/strings.yml#page_x_of_y"] == "Seite {page} von {pages}"
+    assert targets["templates/strings.yml#month_names"].startswith("Januar Februar März")
 
-    def german(unit_id, source):
-        return MARK + source
-    fill(xlf, tmp_path / "de.xlf", german)
+    fill(xlf, tmp_path / "de.xlf")
     tree = etree.parse(str(tmp_path / "de.xlf"))
-    tree.find(f".//{{{NS}}}trans-unit[@id='templates/strings.yml#form']/{{{NS}}}target").text = "Formular"
+    tree.find(f".//{{{NS}}}trans-unit[@id='templates/strings.yml#form']/{{{NS}}}target").text = "Bogen"
     tree.write(str(tmp_path / "de.xlf"), xml_declaration=True, encoding="UTF-8")
     imported = dyade(root, "translate", "import", str(tmp_path / "de.xlf"))
     assert imported.returncode == 0, imported.stdout + imported.stderr
+    # Only the text the translator changed joins the project's file, and only in German.
     after = strings.read_text(encoding="utf-8")
-    assert after.startswith(text[:200])
-    assert "\nform: {en: Form, fr: Formulaire, de: Formular}\n" in after
-    assert "\nmonth_names: {en: " in after
+    assert after == text + "form: {de: Bogen}\n", after
     checked = dyade(root, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    from dyade import sources
+    model = sources.load(root)
+    assert model.ui("form", "de") == "Bogen" and model.ui("form", "fr") == "Formulaire"
+    assert model.ui("annex", "de") == "Anhang"
 
 
 def test_a_regional_code_from_a_tool_imports_into_the_language_and_another_projects_file_is_refused(exported,

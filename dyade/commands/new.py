@@ -11,8 +11,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from .. import safety, schema, sources, starter
 from ..errors import UsageError
 
@@ -100,7 +98,7 @@ def run(args, root, log) -> int:
         langs = _ask("Languages, separated by commas, the first being the site's default (e.g. en,fr,es):")
     langs = _languages(langs)
 
-    bundled = YAML(typ="safe", pure=True).load(sources.BUNDLED_STRINGS.read_text(encoding="utf-8"))
+    bundled = sources.shipped_strings()
     with _aside(folder) as staging:
         told = starter.write(staging, name, short, langs, bundled, dt.date.today(), source)
         schema.write_schemas(staging, lambda msg: None)

@@ -44,7 +44,7 @@ def test_serve_shows_the_site_and_rebuilds_after_an_edit(tiny):
         assert "Réseau francophone des directions d'école" in text
         programme.write_text(text.replace("Réseau francophone des directions d'école", "Réseau des écoles du Nord"),
                              encoding="utf-8")
-        wait_for_line(proc, r"Rebuilt; reload")
+        wait_for_line(proc, r"Rebuilt; the open pages reload")
         assert "Réseau des écoles du Nord" in fetch(url + "fr/")
         # A broken edit keeps the last good site online, and says why.
         programme.write_text("organisation: [\n", encoding="utf-8")

@@ -9,6 +9,7 @@ are printed and the last good site stays online (builds only replace
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import sys
 import threading
@@ -18,6 +19,7 @@ from typing import Callable
 
 from .. import pipeline
 from ..errors import BuildError, SourceErrors
+from .serve_live import EVENTS_PATH, Live, inject, script
 
 WATCHED = ("content", "forms", "templates", "mkdocs.yml")
 POLL_SECONDS = 1.0
@@ -39,18 +41,23 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def rebuild(root: Path, log: Callable[[str], None]) -> bool:
-    """One build; problems are printed, never raised."""
+def rebuild(root: Path, log: Callable[[str], None], live: Live | None = None) -> bool:
+    """One build; problems are printed (and given to the open pages), never raised."""
+    live = live or Live()
+    live.update(building=True)
     try:
         pipeline.build(root, log)
     except SourceErrors as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr, flush=True)
         print(f"{len(exc.problems)} problem(s) found; {_meanwhile(root)}", file=sys.stderr, flush=True)
+        live.update(building=False, problems=[str(p) for p in exc.problems])
         return False
     except (BuildError, OSError) as exc:
         print(f"Build failed: {exc}; {_meanwhile(root)}", file=sys.stderr, flush=True)
+        live.update(building=False, problems=[f"Build failed: {exc}"])
         return False
+    live.update(building=False, problems=[], version=live.version + 1)
     return True
 
 
@@ -62,6 +69,43 @@ def _meanwhile(root: Path) -> str:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, live: Live, tag: bytes, stop: threading.Event, **kwargs):
+        self.live, self.tag, self.stop = live, tag, stop
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self):
+        if self.path.split("?")[0] == EVENTS_PATH:
+            return self._events()
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            try:
+                body = inject(path.read_bytes(), self.tag)
+            except OSError:  # replaced by a build while we read it: the base class answers
+                return super().do_GET()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        return super().do_GET()
+
+    def _events(self):
+        """Server-Sent Events: the live state now, then at every change."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        state = self.live.state()
+        try:
+            while not self.stop.is_set():
+                self.wfile.write(f"data: {json.dumps(state)}\n\n".encode("utf-8"))
+                self.wfile.flush()
+                state = self.live.wait(state)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass  # one line per request would drown the build messages
 
@@ -88,8 +132,9 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
     root = Path(root).resolve()
     stop = stop or threading.Event()
     seen = snapshot(root)
-    rebuild(root, log)
-    handler = functools.partial(_Handler, directory=str(root / "site"))
+    live = Live()
+    rebuild(root, log, live)
+    handler = functools.partial(_Handler, directory=str(root / "site"), live=live, tag=script(root), stop=stop)
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
@@ -108,11 +153,13 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
             time.sleep(SETTLE_SECONDS)
             seen = snapshot(root)  # changes made during the build trigger the next one
             log("Sources changed; rebuilding…")
-            if rebuild(root, log):
-                print(f"Rebuilt; reload http://{host}:{server.server_address[1]}/ to see the changes.", flush=True)
+            if rebuild(root, log, live):
+                print("Rebuilt; the open pages reload by themselves.", flush=True)
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
     finally:
+        stop.set()
+        live.update()
         server.shutdown()
         server.server_close()
     return 0

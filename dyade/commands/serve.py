@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import http.server
 import sys
 import threading
@@ -19,7 +20,7 @@ from typing import Callable
 
 from .. import pipeline
 from ..errors import BuildError, SourceErrors
-from .serve_live import EVENTS_PATH, Live, inject, script
+from .serve_live import EVENTS_PATH, PREVIEW_DIR, Live, inject, preview, script
 
 WATCHED = ("content", "forms", "templates", "mkdocs.yml")
 POLL_SECONDS = 1.0
@@ -41,7 +42,30 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def rebuild(root: Path, log: Callable[[str], None], live: Live | None = None) -> bool:
+def website_first(root: Path, log: Callable[[str], None], live: Live,
+                  digests: dict[str, str]) -> dict[str, str] | None:
+    """The website alone, before the documents; the open pages reload as soon
+    as it is ready.  None when the sources have problems."""
+    started = time.monotonic()
+    try:
+        digests = preview(root, digests, log)
+    except SourceErrors as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr, flush=True)
+        print(f"{len(exc.problems)} problem(s) found; {_meanwhile(root)}", file=sys.stderr, flush=True)
+        live.update(building=False, problems=[str(p) for p in exc.problems])
+        return None
+    except (BuildError, OSError) as exc:
+        print(f"Build failed: {exc}; {_meanwhile(root)}", file=sys.stderr, flush=True)
+        live.update(building=False, problems=[f"Build failed: {exc}"])
+        return None
+    live.update(building=True, problems=[], version=live.version + 1)
+    print(f"Website rebuilt in {time.monotonic() - started:.1f} s; the open pages reload by themselves; "
+          "now the documents…", flush=True)
+    return digests
+
+
+def rebuild(root: Path, log: Callable[[str], None], live: Live | None = None, reload: bool = True) -> bool:
     """One build; problems are printed (and given to the open pages), never raised."""
     live = live or Live()
     live.update(building=True)
@@ -57,7 +81,7 @@ def rebuild(root: Path, log: Callable[[str], None], live: Live | None = None) ->
         print(f"Build failed: {exc}; {_meanwhile(root)}", file=sys.stderr, flush=True)
         live.update(building=False, problems=[f"Build failed: {exc}"])
         return False
-    live.update(building=False, problems=[], version=live.version + 1)
+    live.update(building=False, problems=[], version=live.version + (1 if reload else 0))
     return True
 
 
@@ -69,9 +93,19 @@ def _meanwhile(root: Path) -> str:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, *args, live: Live, tag: bytes, stop: threading.Event, **kwargs):
+    def __init__(self, *args, live: Live, tag: bytes, stop: threading.Event, preview: str, **kwargs):
         self.live, self.tag, self.stop = live, tag, stop
+        self.preview = preview if Path(preview).is_dir() else None
         super().__init__(*args, **kwargs)
+
+    def translate_path(self, path):
+        """The preview's website first (rendered before the documents), else site/."""
+        found = super().translate_path(path)
+        if self.preview:
+            inside = Path(self.preview) / Path(found).relative_to(self.directory)
+            if inside.exists():
+                return str(inside)
+        return found
 
     def do_GET(self):
         if self.path.split("?")[0] == EVENTS_PATH:
@@ -132,9 +166,12 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
     root = Path(root).resolve()
     stop = stop or threading.Event()
     seen = snapshot(root)
+    digests: dict[str, str] | None = {}
+    shutil.rmtree(root / PREVIEW_DIR, ignore_errors=True)  # a preview left by an earlier session
     live = Live()
     rebuild(root, log, live)
-    handler = functools.partial(_Handler, directory=str(root / "site"), live=live, tag=script(root), stop=stop)
+    handler = functools.partial(_Handler, directory=str(root / "site"), live=live, tag=script(root), stop=stop,
+                                preview=str(root / PREVIEW_DIR / "site"))
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
@@ -153,8 +190,14 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
             time.sleep(SETTLE_SECONDS)
             seen = snapshot(root)  # changes made during the build trigger the next one
             log("Sources changed; rebuilding…")
-            if rebuild(root, log, live):
-                print("Rebuilt; the open pages reload by themselves.", flush=True)
+            digests = website_first(root, log, live, digests)
+            if digests is None:
+                continue  # the full build would find the same problems
+            if rebuild(root, log, live, reload=False):
+                print("Rebuilt the documents too; the open pages reload by themselves.", flush=True)
+                # site/ now holds the same pages with the new documents.
+                shutil.rmtree(root / PREVIEW_DIR / "site", ignore_errors=True)
+                digests = {}
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
     finally:

@@ -88,3 +88,51 @@ def script(root: Path) -> bytes:
 def inject(html: bytes, tag: bytes) -> bytes:
     at = html.rfind(b"</body>")
     return html[:at] + tag + html[at:] if at >= 0 else html + tag
+
+
+# -- the website first ---------------------------------------------------------
+
+PREVIEW_DIR = ".dyade/preview"  # the preview's own website; site/ and dist/ are left to the build
+
+
+def preview(root: Path, previous: dict[str, str], log) -> dict[str, str]:
+    """Render the website alone into PREVIEW_DIR/site, linking the documents
+    of the last good build, and only the languages whose pages changed
+    since `previous` (language -> digest of its pages); the new digests.
+    Raises SourceErrors, or BuildError when mkdocs finds problems."""
+    import shutil
+
+    from .. import sources
+    from ..errors import BuildError
+    from ..state import source_epoch
+    from ..tasks import Context, tree_digest, use_model
+    from ..writers import site
+
+    root = Path(root)
+    model = sources.load(root)
+    work = root / PREVIEW_DIR
+    (work / "dist").mkdir(parents=True, exist_ok=True)
+    for lang in model.languages:  # the documents offered are those of the last good build
+        link = work / "dist" / lang
+        if not link.is_symlink() and (root / "dist" / lang).is_dir():
+            shutil.rmtree(link, ignore_errors=True)
+            link.symlink_to(root / "dist" / lang, target_is_directory=True)
+    ctx = Context(root=root, staging=work, epoch=source_epoch(root), salt="preview")
+    digests = {}
+    use_model(model)
+    try:
+        for lang in model.languages:
+            task = site.prepare(model, ctx, lang)
+            config = Path(task.run.args[0])
+            digests[lang] = tree_digest(config.parent / "docs")
+            if digests[lang] == previous.get(lang) and (work / "site" / lang).is_dir():
+                continue
+            problems = site.build_one(str(config))
+            if problems:
+                raise BuildError("mkdocs found problems in the generated website:\n  "
+                                 + "\n  ".join(f"[{lang}] {msg}" for msg in problems))
+            log(f"  preview: website of {lang} rendered")
+    finally:
+        use_model(None)
+    (work / "site" / "index.html").write_bytes(site.chooser_page(model))
+    return digests

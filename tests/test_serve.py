@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from conftest import ROOT
 from test_check import tiny  # noqa: F401  (fixture)
@@ -44,7 +45,7 @@ def test_serve_shows_the_site_and_rebuilds_after_an_edit(tiny):
         assert "Réseau francophone des directions d'école" in text
         programme.write_text(text.replace("Réseau francophone des directions d'école", "Réseau des écoles du Nord"),
                              encoding="utf-8")
-        wait_for_line(proc, r"Rebuilt; reload")
+        wait_for_line(proc, r"Rebuilt; the open pages reload")
         assert "Réseau des écoles du Nord" in fetch(url + "fr/")
         # A broken edit keeps the last good site online, and says why.
         programme.write_text("organisation: [\n", encoding="utf-8")
@@ -73,3 +74,67 @@ def test_a_broken_first_build_does_not_promise_a_site(tiny, capsys):
     programme.write_text(good.replace("languages:", "langages:"), encoding="utf-8")
     assert not serve.rebuild(tiny, lambda msg: None)
     assert "still serving the last good site" in capsys.readouterr().err
+
+
+def _start(root, log):
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--root", str(root), "--port", "0"],
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        found = re.search(r"Serving the site on (http://\S+/)", Path(log.name).read_text(encoding="utf-8"))
+        if found:
+            return proc, found.group(1)
+        assert proc.poll() is None, Path(log.name).read_text(encoding="utf-8")
+        time.sleep(0.2)
+    raise AssertionError(Path(log.name).read_text(encoding="utf-8"))
+
+
+def _newest(folder: Path) -> float:
+    return max(p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file())
+
+
+def test_the_open_page_reloads_itself_then_the_documents_follow(tiny, browser, tmp_path):
+    """Edit: the page reloads by itself with the new text, keeping its scroll
+    position, and says the downloads are refreshed until they are; a broken
+    edit shows its problems over the last good page; the fix takes them away."""
+    context = browser.new_context(viewport={"width": 1000, "height": 250}, locale="fr-CA")
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    with open(tmp_path / "serve.log", "w", encoding="utf-8") as log:
+        proc, url = _start(tiny, log)
+        try:
+            page.goto(url + "fr/")
+            assert "Réseau francophone" in page.inner_text("body")
+            # Nothing of the preview in the built site.
+            assert "dyade-live" not in (tiny / "site" / "fr" / "index.html").read_text(encoding="utf-8")
+            assert "dyade-live" in page.content()
+            page.evaluate("window.scrollTo(0, 120)")
+            page.wait_for_function("window.scrollY > 0")
+            scrolled = page.evaluate("window.scrollY")
+            documents = _newest(tiny / "dist")
+            programme = tiny / "content" / "programme.yml"
+            good = programme.read_text(encoding="utf-8").replace("Réseau francophone des directions d'école",
+                                                                  "Réseau des écoles du Nord")
+            programme.write_text(good, encoding="utf-8")
+            page.wait_for_function("document.body.innerText.includes('Réseau des écoles du Nord')")
+            assert page.evaluate("window.scrollY") == scrolled
+            page.wait_for_selector("#dyade-banner")
+            assert "téléchargements" in page.inner_text("#dyade-banner")
+            page.wait_for_selector("#dyade-banner", state="detached")
+            assert _newest(tiny / "dist") > documents
+            assert "Réseau des écoles du Nord" in fetch(url + "fr/")
+
+            programme.write_text("organisation: [\n<b>x</b>\n", encoding="utf-8")
+            page.wait_for_selector("#dyade-overlay")
+            overlay = page.inner_text("#dyade-overlay")
+            assert re.search(r"content/programme\.yml:\d+:\d+: ", overlay), overlay
+            assert page.locator("#dyade-overlay b").count() == 0  # text, never HTML
+            assert "Réseau des écoles du Nord" in page.inner_text("body")
+
+            programme.write_text(good.replace("Réseau des écoles du Nord", "Réseau du Sud"), encoding="utf-8")
+            page.wait_for_function("document.body.innerText.includes('Réseau du Sud')")
+            assert page.locator("#dyade-overlay").count() == 0
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+            context.close()

@@ -9,6 +9,8 @@ are printed and the last good site stays online (builds only replace
 from __future__ import annotations
 
 import functools
+import json
+import shutil
 import http.server
 import sys
 import threading
@@ -18,6 +20,7 @@ from typing import Callable
 
 from .. import pipeline
 from ..errors import BuildError, SourceErrors
+from .serve_live import EVENTS_PATH, PREVIEW_DIR, Live, inject, preview, script
 
 WATCHED = ("content", "forms", "templates", "mkdocs.yml")
 POLL_SECONDS = 1.0
@@ -39,18 +42,46 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def rebuild(root: Path, log: Callable[[str], None]) -> bool:
-    """One build; problems are printed, never raised."""
+def website_first(root: Path, log: Callable[[str], None], live: Live,
+                  digests: dict[str, str]) -> dict[str, str] | None:
+    """The website alone, before the documents; the open pages reload as soon
+    as it is ready.  None when the sources have problems."""
+    started = time.monotonic()
+    try:
+        digests = preview(root, digests, log)
+    except SourceErrors as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr, flush=True)
+        print(f"{len(exc.problems)} problem(s) found; {_meanwhile(root)}", file=sys.stderr, flush=True)
+        live.update(building=False, problems=[str(p) for p in exc.problems])
+        return None
+    except (BuildError, OSError) as exc:
+        print(f"Build failed: {exc}; {_meanwhile(root)}", file=sys.stderr, flush=True)
+        live.update(building=False, problems=[f"Build failed: {exc}"])
+        return None
+    live.update(building=True, problems=[], version=live.version + 1)
+    print(f"Website rebuilt in {time.monotonic() - started:.1f} s; the open pages reload by themselves; "
+          "now the documents…", flush=True)
+    return digests
+
+
+def rebuild(root: Path, log: Callable[[str], None], live: Live | None = None, reload: bool = True) -> bool:
+    """One build; problems are printed (and given to the open pages), never raised."""
+    live = live or Live()
+    live.update(building=True)
     try:
         pipeline.build(root, log)
     except SourceErrors as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr, flush=True)
         print(f"{len(exc.problems)} problem(s) found; {_meanwhile(root)}", file=sys.stderr, flush=True)
+        live.update(building=False, problems=[str(p) for p in exc.problems])
         return False
     except (BuildError, OSError) as exc:
         print(f"Build failed: {exc}; {_meanwhile(root)}", file=sys.stderr, flush=True)
+        live.update(building=False, problems=[f"Build failed: {exc}"])
         return False
+    live.update(building=False, problems=[], version=live.version + (1 if reload else 0))
     return True
 
 
@@ -62,6 +93,53 @@ def _meanwhile(root: Path) -> str:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, live: Live, tag: bytes, stop: threading.Event, preview: str, **kwargs):
+        self.live, self.tag, self.stop = live, tag, stop
+        self.preview = preview if Path(preview).is_dir() else None
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path):
+        """The preview's website first (rendered before the documents), else site/."""
+        found = super().translate_path(path)
+        if self.preview:
+            inside = Path(self.preview) / Path(found).relative_to(self.directory)
+            if inside.exists():
+                return str(inside)
+        return found
+
+    def do_GET(self):
+        if self.path.split("?")[0] == EVENTS_PATH:
+            return self._events()
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            try:
+                body = inject(path.read_bytes(), self.tag)
+            except OSError:  # replaced by a build while we read it: the base class answers
+                return super().do_GET()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        return super().do_GET()
+
+    def _events(self):
+        """Server-Sent Events: the live state now, then at every change."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        state = self.live.state()
+        try:
+            while not self.stop.is_set():
+                self.wfile.write(f"data: {json.dumps(state)}\n\n".encode("utf-8"))
+                self.wfile.flush()
+                state = self.live.wait(state)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass  # one line per request would drown the build messages
 
@@ -88,8 +166,12 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
     root = Path(root).resolve()
     stop = stop or threading.Event()
     seen = snapshot(root)
-    rebuild(root, log)
-    handler = functools.partial(_Handler, directory=str(root / "site"))
+    digests: dict[str, str] | None = {}
+    shutil.rmtree(root / PREVIEW_DIR, ignore_errors=True)  # a preview left by an earlier session
+    live = Live()
+    rebuild(root, log, live)
+    handler = functools.partial(_Handler, directory=str(root / "site"), live=live, tag=script(root), stop=stop,
+                                preview=str(root / PREVIEW_DIR / "site"))
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
@@ -108,11 +190,19 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
             time.sleep(SETTLE_SECONDS)
             seen = snapshot(root)  # changes made during the build trigger the next one
             log("Sources changed; rebuilding…")
-            if rebuild(root, log):
-                print(f"Rebuilt; reload http://{host}:{server.server_address[1]}/ to see the changes.", flush=True)
+            digests = website_first(root, log, live, digests)
+            if digests is None:
+                continue  # the full build would find the same problems
+            if rebuild(root, log, live, reload=False):
+                print("Rebuilt the documents too; the open pages reload by themselves.", flush=True)
+                # site/ now holds the same pages with the new documents.
+                shutil.rmtree(root / PREVIEW_DIR / "site", ignore_errors=True)
+                digests = {}
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
     finally:
+        stop.set()
+        live.update()
         server.shutdown()
         server.server_close()
     return 0

@@ -146,7 +146,7 @@ def test_csv_per_form_has_labelled_columns_and_one_row_per_file(clean, model):
     rows = read_csv(out / "feedback.csv")
     assert [r["Fichier"] for r in rows] == ["pair-1/feedback-jan.docx", "pair-1/feedback-nov.docx"]
     nov = rows[1]
-    assert nov["Nom du mentoré [mentee-name]"] == "Alex Tremblay"
+    assert nov["Nom de la personne mentorée [mentee-name]"] == "Alex Tremblay"
     assert nov["Langue"] == "fr" and rows[0]["Langue"] == "en"
     assert nov["Version du formulaire"] == ctl.form_version(model.find("form", "feedback"))
     observations = next(k for k in nov if k.endswith("[observations]"))

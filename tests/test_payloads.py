@@ -93,7 +93,7 @@ def squash(text: str) -> str:
 def hostile(tmp_path_factory) -> Path:
     root = make_tiny(tmp_path_factory.mktemp("payloads") / "tiny")
     prog = root / "content" / "programme.yml"
-    replace_once(prog, "  fr: Programme de mentorat et de coaching\n  en: Mentoring and Coaching Programme\n",
+    replace_once(prog, "  fr: Programme de mentorat et de coaching\n  en: Mentoring and Coaching Program\n",
                  f"  fr: {yaml_str(PROGRAMME)}\n  en: {yaml_str(PROGRAMME)}\n")
     both = lambda text: f"{{fr: {yaml_str(text)}, en: {yaml_str(text)}}}"
     replace_once(prog, "  name:\n    fr: Réseau francophone des directions d'école\n"

@@ -1,9 +1,11 @@
 """`build.py serve`: previews the site and rebuilds it when a source changes."""
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -17,27 +19,43 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def wait_for_line(proc: subprocess.Popen, pattern: str, timeout: float = 120) -> re.Match:
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            if proc.poll() is not None:
+class Lines:
+    """The lines a process prints, read in a thread so that waiting for one
+    honours its deadline even when the process goes quiet (a blocking
+    readline would hang the whole run)."""
+
+    def __init__(self, stream):
+        self.queue: queue.Queue = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream):
+        for line in stream:
+            self.queue.put(line)
+        self.queue.put(None)
+
+    def wait_for(self, pattern: str, timeout: float = 120) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.queue.get(timeout=left)
+            except queue.Empty:
                 break
-            continue
-        seen.append(line)
-        found = re.search(pattern, line)
-        if found:
-            return found
-    raise AssertionError(f"no line matching {pattern!r} in:\n{''.join(seen)}\n{proc.stderr.read() if proc.poll() is not None else ''}")
+            if line is None:
+                break
+            self.seen.append(line)
+            if found := re.search(pattern, line):
+                return found
+        raise AssertionError(f"no line matching {pattern!r} within {timeout} s in:\n{''.join(self.seen)}")
 
 
 def test_serve_shows_the_site_and_rebuilds_after_an_edit(tiny):
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--root", str(tiny), "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+    # stderr is drained in its own thread too: a full pipe would block the server.
+    out, err = Lines(proc.stdout), Lines(proc.stderr)
     try:
-        url = wait_for_line(proc, r"Serving the site on (http://\S+/)").group(1)
+        url = out.wait_for( r"Serving the site on (http://\S+/)").group(1)
         page = fetch(url + "fr/")
         assert "Réseau francophone des directions d'école" in page or "Réseau francophone" in page
         programme = tiny / "content" / "programme.yml"
@@ -45,17 +63,17 @@ def test_serve_shows_the_site_and_rebuilds_after_an_edit(tiny):
         assert "Réseau francophone des directions d'école" in text
         programme.write_text(text.replace("Réseau francophone des directions d'école", "Réseau des écoles du Nord"),
                              encoding="utf-8")
-        wait_for_line(proc, r"Rebuilt; the open pages reload")
+        out.wait_for(r"Website rebuilt in .*the open pages reload")
         assert "Réseau des écoles du Nord" in fetch(url + "fr/")
         # A broken edit keeps the last good site online, and says why.
         programme.write_text("organisation: [\n", encoding="utf-8")
-        wait_for_line(proc, r"Sources changed; rebuilding")
+        out.wait_for(r"Sources changed; rebuilding")
         time.sleep(3)
         assert "Réseau des écoles du Nord" in fetch(url + "fr/")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    assert "content/programme.yml:" in proc.stderr.read()
+    err.wait_for(r"content/programme\.yml:\d+:\d+: ", timeout=10)
 
 
 def test_a_broken_first_build_does_not_promise_a_site(tiny, capsys):

@@ -59,7 +59,7 @@ def search(page, base: str, lang: str, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang, query, expected, stem", [
-    ("fr", "mentorés", None, "mentoré"),
+    ("fr", "mentorées", None, "mentorée"),
     ("fr", "confidentialité", "fr/forms/confidentiality/", None),
     ("en", "mentees", None, "mentee"),
     ("en", "confidentiality", "en/forms/confidentiality/", None),

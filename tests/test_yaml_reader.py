@@ -53,8 +53,8 @@ def test_the_same_model_and_the_same_problems_without_the_c_parser(monkeypatch, 
     project = copy_project(tmp_path / "p")
     form = project / "forms" / "1-self-assessment.yml"
     text = form.read_text(encoding="utf-8")
-    assert "who:\n  fr: Le mentoré, seul\n  en: The mentee, alone\n" in text
-    form.write_text(text.replace("who:\n  fr: Le mentoré, seul\n  en: The mentee, alone\n", "who:\n"), encoding="utf-8")
+    assert "who:\n  fr: La personne mentorée, seule\n  en: The mentee, alone\n" in text
+    form.write_text(text.replace("who:\n  fr: La personne mentorée, seule\n  en: The mentee, alone\n", "who:\n"), encoding="utf-8")
 
     def problems():
         with pytest.raises(SourceErrors) as caught:

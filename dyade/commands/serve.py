@@ -166,7 +166,7 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
     root = Path(root).resolve()
     stop = stop or threading.Event()
     seen = snapshot(root)
-    digests: dict[str, str] | None = {}
+    digests: dict[str, str] = {}
     shutil.rmtree(root / PREVIEW_DIR, ignore_errors=True)  # a preview left by an earlier session
     live = Live()
     rebuild(root, log, live)
@@ -190,9 +190,12 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
             time.sleep(SETTLE_SECONDS)
             seen = snapshot(root)  # changes made during the build trigger the next one
             log("Sources changed; rebuilding…")
-            digests = website_first(root, log, live, digests)
-            if digests is None:
-                continue  # the full build would find the same problems
+            previewed = website_first(root, log, live, digests)
+            if previewed is None:
+                # The full build would find the same problems; the preview on
+                # screen is still the one `digests` describes.
+                continue
+            digests = previewed
             if rebuild(root, log, live, reload=False):
                 print("Rebuilt the documents too; the open pages reload by themselves.", flush=True)
                 # site/ now holds the same pages with the new documents.

@@ -156,3 +156,23 @@ def test_the_open_page_reloads_itself_then_the_documents_follow(tiny, browser, t
             proc.terminate()
             proc.wait(timeout=60)
             context.close()
+
+
+def test_a_saved_source_wakes_the_preview_at_once_and_its_own_outputs_do_not(tiny):
+    """The file system's notification, not the next poll, starts a rebuild;
+    what the build writes (site/, dist/, .dyade/) never starts one."""
+    from dyade.commands.serve import Changes
+
+    changes = Changes(tiny)
+    try:
+        assert changes.observer is not None, "watchdog is a dependency: notifications must be on"
+        (tiny / "site").mkdir(exist_ok=True)
+        (tiny / "site" / "page.html").write_text("built", encoding="utf-8")
+        (tiny / ".dyade").mkdir(exist_ok=True)
+        (tiny / ".dyade" / "state.json").write_text("{}", encoding="utf-8")
+        assert not changes.event.wait(1.0)
+        chapter = tiny / "content" / "guide" / "01-welcome.yml"
+        chapter.write_text(chapter.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        assert changes.event.wait(10)
+    finally:
+        changes.stop()

@@ -1,10 +1,13 @@
 """`python build.py serve`: preview the site and rebuild it when a source changes.
 
 The site is built once, then `site/` is served on http://localhost:8000/
-while the sources (content/, forms/, templates/, mkdocs.yml) are polled
-every second.  A change triggers a full build; when it fails, the problems
-are printed and the last good site stays online (builds only replace
-`site/` when they succeed).
+while the sources (content/, forms/, templates/, mkdocs.yml) are watched:
+the file system's own notifications (through watchdog) wake the loop at
+once, and a poll every second is the fallback where there are none.  A
+change renders the website alone first (the open pages reload), then the
+full build; when it fails, the problems are printed and shown on the open
+pages, and the last good site stays online (builds only replace `site/`
+when they succeed).
 """
 from __future__ import annotations
 
@@ -23,8 +26,9 @@ from ..errors import BuildError, SourceErrors
 from .serve_live import EVENTS_PATH, PREVIEW_DIR, Live, inject, preview, script
 
 WATCHED = ("content", "forms", "templates", "mkdocs.yml")
-POLL_SECONDS = 1.0
-SETTLE_SECONDS = 0.3  # an editor saving several files: wait for the last one
+POLL_SECONDS = 1.0  # the fallback when the file system sends no notifications
+QUIET_SECONDS = 0.05  # an editor saving several files: wait until they stop coming
+SETTLE_MAX_SECONDS = 1.0
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -40,6 +44,57 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
                 continue
             found[str(path)] = (st.st_mtime_ns, st.st_size)
     return found
+
+
+class Changes:
+    """Set as soon as the file system reports a change under the watched
+    sources, so that an edit is rebuilt at once rather than at the next poll.
+    Without watchdog or notifications (some network drives), `wait` simply
+    times out and the poll finds the change."""
+
+    def __init__(self, root: Path):
+        self.event = threading.Event()
+        self.observer = None
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+        except ImportError:
+            return
+        event = self.event
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, _):
+                event.set()
+
+        try:
+            observer = Observer()
+            for name in WATCHED:
+                path = root / name
+                if path.is_dir():
+                    observer.schedule(Handler(), str(path), recursive=True)
+            observer.daemon = True
+            observer.start()
+        except OSError:  # no more inotify watches, and the like: polling still works
+            return
+        self.observer = observer
+
+    def wait(self, timeout: float) -> None:
+        self.event.wait(timeout)
+        self.event.clear()
+
+    def settle(self) -> None:
+        """Wait until the notifications stop coming (an editor writing a
+        temporary file then renaming it, or a save of several files)."""
+        if self.observer is None:
+            time.sleep(0.3)
+            return
+        deadline = time.monotonic() + SETTLE_MAX_SECONDS
+        while self.event.wait(QUIET_SECONDS) and time.monotonic() < deadline:
+            self.event.clear()
+
+    def stop(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
 
 
 def website_first(root: Path, log: Callable[[str], None], live: Live,
@@ -182,12 +237,13 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
     thread.start()
     print(f"Serving the site on http://{host}:{server.server_address[1]}/ — edit a source to rebuild; "
           "Ctrl+C to stop.", flush=True)
+    changes = Changes(root)
     try:
-        while not stop.wait(POLL_SECONDS):
-            current = snapshot(root)
-            if current == seen:
+        while not stop.is_set():
+            changes.wait(POLL_SECONDS)
+            if stop.is_set() or snapshot(root) == seen:
                 continue
-            time.sleep(SETTLE_SECONDS)
+            changes.settle()
             seen = snapshot(root)  # changes made during the build trigger the next one
             log("Sources changed; rebuilding…")
             previewed = website_first(root, log, live, digests)
@@ -197,14 +253,15 @@ def serve(root: Path, log: Callable[[str], None], port: int = 8000, host: str = 
                 continue
             digests = previewed
             if rebuild(root, log, live, reload=False):
+                # The preview stays: its pages are site/'s, and its dist/ links
+                # to the new documents; keeping it lets the next edit render
+                # only the languages it changes.
                 print("Rebuilt the documents too; the open pages reload by themselves.", flush=True)
-                # site/ now holds the same pages with the new documents.
-                shutil.rmtree(root / PREVIEW_DIR / "site", ignore_errors=True)
-                digests = {}
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
     finally:
         stop.set()
+        changes.stop()
         live.update()
         server.shutdown()
         server.server_close()

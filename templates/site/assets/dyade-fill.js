@@ -717,6 +717,7 @@
         });
       }
     });
+    if (!order.length) { return { bytes: bytes, lost: lost, left: left }; }  // nothing answered: the blank PDF
     // The update, after the original's last byte (and an end of line).
     var out = [], at = bytes.length, entries = [];
     function put(text) { out.push(text); at += text.length; }

@@ -361,3 +361,112 @@ def code_digest() -> str:
     h = hashlib.sha256(Path(__file__).read_bytes())
     h.update(FONT_FILE.read_bytes())
     return h.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------
+# The fill plan: what the website needs to fill this PDF without parsing it
+
+
+PLAN_VERSION = 1
+_SET_BY_FILLER = {"/V"}                        # on every field: its value
+_SET_ON_WIDGET = {"/Tx": {"/AP"}, "/Btn": {"/AS"}}  # a text widget's appearance, a button's state
+
+
+def _body(obj, without: set) -> str:
+    """The entries of the dictionary `obj` in PDF syntax, without the keys
+    `without` and without the surrounding << >> (qpdf writes strings as raw
+    bytes: latin-1 keeps them byte for byte through JSON)."""
+    kept = Dictionary({k: v for k, v in obj.items() if k not in without})
+    text = bytes(kept.unparse()).decode("latin-1")
+    assert text.startswith("<<") and text.endswith(">>"), text
+    return text[2:-2].strip()
+
+
+def _ref(obj) -> list[int]:
+    if not obj.is_indirect:
+        raise FormFileError("a field or widget of the form is not an indirect object")
+    return list(obj.objgen)
+
+
+def _inherited(node, key: str):
+    for _ in range(MAX_DEPTH + 2):
+        if node is None:
+            return None
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+    return None
+
+
+def fill_plan(data: bytes) -> dict:
+    """How to fill the fillable PDF `data` (made by `make_fillable`) with an
+    incremental update (PDF 32000-1, 7.5.6), so that dyade-fill.js never
+    parses a PDF: the original's last cross-reference section, trailer and
+    identity (its length and SHA-256: a plan fills only its own file), the
+    field font, and per field its dictionary and its widgets' dictionaries
+    in PDF syntax, less the keys the browser writes (/V; /AS on buttons,
+    /AP on text widgets)."""
+    import hashlib
+
+    tail = data[-1024:]
+    found = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", tail)
+    if not found:
+        raise FormFileError("the PDF does not end with startxref and %%EOF")
+    startxref = int(found[1])
+    xref_stream = not data[startxref:startxref + 4] == b"xref"
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        trailer = doc.trailer
+        skip = {"/Size", "/Prev", "/ID", "/Type", "/W", "/Index", "/Length", "/Filter", "/DecodeParms", "/XRefStm"}
+        ident = trailer.get("/ID")
+        form = doc.Root.AcroForm
+        font_ref = form.DR.Font[f"/{FONT_RESOURCE}"]
+        font = {"resource": FONT_RESOURCE, "ref": _ref(font_ref),
+                "widths": [int(w) for w in font_ref.Widths], "first": int(font_ref.FirstChar),
+                "ascent": float(font_ref.FontDescriptor.Ascent), "descent": float(font_ref.FontDescriptor.Descent)}
+        fields: dict[str, dict] = {}
+
+        def walk(node, prefix: str, depth: int) -> None:
+            part = node.get("/T")
+            name = prefix if part is None else (f"{prefix}.{part}" if prefix else str(part))
+            kids = node.get("/Kids")
+            named = [k for k in kids if "/T" in k] if isinstance(kids, Array) else []
+            if named and depth < MAX_DEPTH:
+                for kid in named:
+                    walk(kid, name, depth + 1)
+                return
+            ft = str(_inherited(node, "/FT") or "")
+            if ft not in _SET_ON_WIDGET or not name:
+                return  # signatures are signed, not filled
+            widget_keys = _SET_ON_WIDGET[ft]
+            widgets = list(kids) if isinstance(kids, Array) and len(kids) else [node]
+            merged = any(w.objgen == node.objgen for w in widgets)
+            entry = {"type": ft[1:], "ref": _ref(node),
+                     "body": _body(node, _SET_BY_FILLER | (widget_keys if merged else set())), "widgets": []}
+            if ft == "/Tx":
+                ff = _inherited(node, "/Ff")
+                entry["multiline"] = bool(int(ff or 0) & MULTILINE)
+                da = _inherited(node, "/DA")
+                size = re.search(r"([\d.]+)\s+Tf", str(da or ""))
+                entry["size"] = float(size[1]) if size else 10.0
+            for w in widgets:
+                widget = {"ref": _ref(w), "rect": [float(v) for v in w.Rect]}
+                if w.objgen != node.objgen:
+                    widget["body"] = _body(w, widget_keys)
+                if ft == "/Btn":
+                    normal = w.get("/AP", {}).get("/N")
+                    names = list(normal.keys()) if isinstance(normal, Dictionary) else []
+                    # {state as the page says it: the name as the PDF writes it}
+                    widget["states"] = {str(n)[1:]: bytes(Name(n).unparse()).decode("latin-1") for n in names}
+                entry["widgets"].append(widget)
+            fields[name] = entry
+
+        for root in form.Fields:
+            walk(root, "", 0)
+        return {
+            "version": PLAN_VERSION,
+            "length": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+            "startxref": startxref, "xref_stream": xref_stream, "size": int(trailer.Size),
+            "trailer": _body(trailer, skip),
+            "id": bytes(ident[0].unparse()).decode("latin-1") if isinstance(ident, Array) and len(ident) == 2 else None,
+            "font": font, "fields": fields,
+        }

@@ -505,3 +505,55 @@ def test_hostile_pdfs_are_one_plain_sentence(built, model, tmp_path):
         pdf.save(looped)
     got = read_pdf_return(looped, model)
     assert got.form.id == "feedback"
+
+
+@pytest.mark.parametrize("lang,form_id", CASES)
+def test_the_fill_plan_is_made_from_the_pdf_the_site_offers(built, lang, form_id):
+    """The plan dyade-fill.js fills the PDF with (issue 16, item 5): the
+    site's own copy of the PDF (length, SHA-256, last cross-reference
+    section), every text and button field with the objects of its field and
+    widgets, their text less exactly the keys the page sets."""
+    import hashlib
+    import re
+
+    from dyade import pdfform
+    data = (built / "site" / lang / "downloads" / "forms" / f"{form_id}.pdf").read_bytes()
+    plan = json.loads((built / "site" / lang / "assets" / "fill" / f"{form_id}.json").read_text(encoding="utf-8"))
+    assert plan == pdfform.fill_plan(data)
+    assert plan["length"] == len(data) and plan["sha256"] == hashlib.sha256(data).hexdigest()
+    assert data[plan["startxref"]:plan["startxref"] + 4] == b"xref" and not plan["xref_stream"]
+    with pikepdf.open(form_pdf(built, lang, form_id)) as pdf:
+        assert plan["size"] == int(pdf.trailer.Size)
+        assert plan["id"].encode("latin-1") == bytes(pdf.trailer.ID[0].unparse())
+        font = pdf.Root.AcroForm.DR.Font[f"/{pdfform.FONT_RESOURCE}"]
+        assert plan["font"]["ref"] == list(font.objgen) and plan["font"]["widths"] == [int(w) for w in font.Widths]
+        fields = {name: f for name, f in terminal_fields(pdf).items() if f.get("/FT") != pikepdf.Name.Sig}
+        assert sorted(plan["fields"]) == sorted(fields)
+        for name, field in fields.items():
+            entry = plan["fields"][name]
+            assert entry["ref"] == list(field.objgen), name
+            assert not re.search(r"/V\b", entry["body"]) and "/T (" in entry["body"], (name, entry["body"])
+            kids = list(field.get("/Kids", [])) or [field]
+            assert [w["ref"] for w in entry["widgets"]] == [list(k.objgen) for k in kids], name
+            for widget, kid in zip(entry["widgets"], kids):
+                text = widget.get("body", entry["body"])
+                assert widget["rect"] == [float(v) for v in kid.Rect], name
+                if entry["type"] == "Tx":
+                    assert "/AP" not in text and "/Rect" in text, (name, text)
+                    assert entry["multiline"] == bool(int(field.Ff) & pdfform.MULTILINE)
+                else:
+                    assert not re.search(r"/AS\b", text) and "/AP" in text, (name, text)
+                    assert sorted(widget["states"]) == sorted(str(k)[1:] for k in kid.AP.N.keys()), name
+
+
+def test_the_fill_plan_of_a_pdf_ending_with_an_xref_stream_says_so(built):
+    import io
+
+    from dyade import pdfform
+    with pikepdf.open(form_pdf(built, "en", "feedback")) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    plan = pdfform.fill_plan(out.getvalue())
+    assert plan["xref_stream"] and b"/XRef" in out.getvalue()[plan["startxref"]:plan["startxref"] + 200]
+    with pytest.raises(pdfform.FormFileError, match="startxref"):
+        pdfform.fill_plan(out.getvalue()[:-200])

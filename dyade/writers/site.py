@@ -290,19 +290,18 @@ class Page:
         messages = {key: self.ui(f"site_fill_{key}") for key in (
             "clear_confirm", "cleared", "restored", "row_added", "not_date", "not_number", "too_small",
             "too_large", "left", "unanswered", "no_blank", "no_storage",
-            "pdf_working", "pdf_rows_left", "pdf_replaced")}
+            "pdf_working", "pdf_rows_left", "pdf_replaced", "pdf_mismatch")}
         messages["done"] = self.ui("site_fill_done", file="{file}", name=coordinator.name, email=coordinator.email)
         return {
             "form": form.id, "lang": self.lang, "version": ctl.form_version(form),
             "docx": self.root_relative(md.download_path(docx.path)) if docx else None,
             "file": f"{form.id}-{self.lang}.docx",
             # The fillable PDF of the downloads page, filled by the same script
-            # with @cantoo/pdf-lib (loaded on the first click), and the name of
-            # its field font in the AcroForm resources (dyade/pdfform.py).
+            # with an incremental update that its fill plan (written by
+            # _copy_assets from that very file: pdfform.fill_plan) describes.
             "pdf": self.root_relative(md.download_path(pdf.path)) if pdf else None,
+            "pdf_plan": self.root_relative(fill_plan_path(form.id)) if pdf else None,
             "pdf_file": f"{form.id}-{self.lang}.pdf",
-            "pdf_lib": self.root_relative("assets/vendor/pdf-lib.min.js"),
-            "pdf_font": pdfform.FONT_RESOURCE,
             "date_format": self.model.ui("date_format", self.lang),
             "months": self.model.ui("month_names", self.lang).split(),
             "decimal": self.model.ui("site_decimal_mark", self.lang),
@@ -436,6 +435,18 @@ def _copy_assets(model: m.Model, templates: Path, docs: Path, available: dict[st
         target = docs / md.download_path(output.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         link_or_copy(dist / output.path, target)
+    for form in model.forms:
+        pdf = available.get(f"forms/{form.id}.pdf")
+        if pdf:  # how dyade-fill.js fills this PDF, without parsing it
+            plan = pdfform.fill_plan((dist / pdf.path).read_bytes())
+            target = docs / fill_plan_path(form.id)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(plan, ensure_ascii=True, separators=(",", ":")), encoding="utf-8")
+
+
+def fill_plan_path(form_id: str) -> str:
+    """Where the fill plan of a form's PDF is, in each language's site."""
+    return f"assets/fill/{form_id}.json"
 
 
 # -- configuration -----------------------------------------------------------

@@ -476,49 +476,78 @@
 
   // -- the completed PDF ----------------------------------------------------------------
   /* The fillable PDF offered for download (dyade/pdfform.py), fetched from
-     this site and filled here with @cantoo/pdf-lib, loaded on the first
-     click only (it is large).  Each field gets its value (/V; a button's
-     widgets their state /AS) and each text widget an appearance stream drawn
-     like dyade/pdfform.py draws the blank one: the form's own field font
-     /DyF (a simple TrueType font, WinAnsi encoding, /Widths from 32), so any
-     reader shows the answers without rebuilding them; no NeedAppearances,
-     no JavaScript: the file stays the PDF/A it is. */
+     this site and filled here by an incremental update (PDF 32000-1,
+     7.5.6): its bytes unchanged, then the fields and widgets that change, the
+     new appearance streams, a cross-reference section and a trailer whose
+     /Prev is the original's.  This script never parses the PDF: the site
+     build wrote its fill plan (pdfform.fill_plan, assets/fill/<form>.json):
+     per field its object and its widgets' objects in PDF syntax less the keys
+     set here, the field font's metrics, the original's last cross-reference
+     section and trailer, and the file's length and SHA-256 (a plan fills
+     only the file it was made from).  Each field gets its value (/V; a
+     button's widgets their state /AS) and each text widget an appearance
+     stream drawn like dyade/pdfform.py draws the blank one: the form's own
+     field font /DyF (a simple TrueType font, WinAnsi encoding, /Widths from
+     32), so any reader shows the answers without rebuilding them; no
+     NeedAppearances, no JavaScript: the file stays the PDF/A it is. */
 
   var PAD = 2;           // points between a text box's edge and its text
   var LEADING = 1.2;     // line height of multi-line answers, in type sizes
-  var MULTILINE = 1 << 12;
   var CP1252 = { 0x20AC: 0x80, 0x201A: 0x82, 0x0192: 0x83, 0x201E: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87,
     0x02C6: 0x88, 0x2030: 0x89, 0x0160: 0x8A, 0x2039: 0x8B, 0x0152: 0x8C, 0x017D: 0x8E, 0x2018: 0x91,
     0x2019: 0x92, 0x201C: 0x93, 0x201D: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02DC: 0x98,
     0x2122: 0x99, 0x0161: 0x9A, 0x203A: 0x9B, 0x0153: 0x9C, 0x017E: 0x9E, 0x0178: 0x9F };
 
-  /* The library's bytes, fetched when the page is idle after load (not run:
-     no main-thread work), so that the PDF can be made with the network cut. */
-  var pdfLibCode = null;
-  function fetchPdfLib() {
-    if (!pdfLibCode) {
-      pdfLibCode = fetch(config.pdf_lib, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) { throw new Error(response.status); }
-        return response.blob();
-      });
-      pdfLibCode.catch(function () { pdfLibCode = null; });
-    }
-    return pdfLibCode;
+  /* The fill plan, fetched when the page loads (with the blank PDF), so that
+     the PDF can be made with the network cut. */
+  var fillPlan = null;
+  function loadPlan() {
+    if (fillPlan) { return fillPlan; }
+    if (!config.pdf_plan) { return Promise.reject(new Error("no fill plan")); }
+    fillPlan = fetch(config.pdf_plan, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    });
+    fillPlan.catch(function () { fillPlan = null; });
+    return fillPlan;
   }
 
-  var pdfLib = null;
-  function loadPdfLib() {
-    if (window.PDFLib) { return Promise.resolve(window.PDFLib); }
-    if (pdfLib) { return pdfLib; }
-    pdfLib = fetchPdfLib().then(function (code) { return URL.createObjectURL(code); },
-                                function () { return config.pdf_lib; }).then(function (src) { return new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.src = src;
-      script.onload = function () { window.PDFLib ? resolve(window.PDFLib) : reject(new Error("no PDFLib")); };
-      script.onerror = function () { pdfLib = null; reject(new Error("PDF library not loaded")); };
-      document.head.appendChild(script);
-    }); });
-    return pdfLib;
+  /* SHA-256 (FIPS 180-4) of `bytes`, in hexadecimal; the constants are the
+     fractional parts of the square and cube roots of the first primes. */
+  function sha256(bytes) {
+    var k = [], h = [], p, q, n = 0, i;
+    for (p = 2; n < 64; p++) {
+      for (q = 2; q * q <= p && p % q; q++) { /* trial division */ }
+      if (q * q > p) {
+        if (n < 8) { h[n] = (Math.pow(p, 1 / 2) * 4294967296) | 0; }
+        k[n++] = (Math.pow(p, 1 / 3) * 4294967296) | 0;
+      }
+    }
+    var length = bytes.length, total = ((length + 72) >> 6) << 6;
+    var m = new Uint8Array(total);
+    m.set(bytes);
+    m[length] = 0x80;
+    var view = new DataView(m.buffer);
+    view.setUint32(total - 8, Math.floor(length / 536870912));
+    view.setUint32(total - 4, (length << 3) >>> 0);
+    var w = new Int32Array(64);
+    for (var off = 0; off < total; off += 64) {
+      for (i = 0; i < 16; i++) { w[i] = view.getInt32(off + 4 * i); }
+      for (i = 16; i < 64; i++) {
+        var x = w[i - 15], y = w[i - 2];
+        w[i] = (w[i - 16] + ((x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ (x >>> 3)) + w[i - 7]
+                + ((y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ (y >>> 10))) | 0;
+      }
+      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+      for (i = 0; i < 64; i++) {
+        var t1 = (hh + ((e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7)) + ((e & f) ^ (~e & g))
+                  + k[i] + w[i]) | 0;
+        var t2 = (((a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        hh = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+      }
+      h = [a, b, c, d, e, f, g, hh].map(function (v, j) { return (h[j] + v) | 0; });
+    }
+    return h.map(function (v) { return ("0000000" + (v >>> 0).toString(16)).slice(-8); }).join("");
   }
 
   var blankPdf = null;
@@ -584,10 +613,11 @@
     return lines;
   }
 
-  function textAppearance(lib, ctx, widget, font, text, size, multiline, lost) {
-    var rect = widget.lookup(lib.PDFName.of("Rect"), lib.PDFArray).asRectangle();
-    var w = Math.abs(rect.width), h = Math.abs(rect.height);
-    var widthOf = function (b) { return (font.widths[b - 32] || 0) * size / 1000; };
+  /* The appearance stream of a text widget: {dict, data}, the text drawn in the field font. */
+  function textAppearance(widget, font, text, size, multiline, lost) {
+    var rect = widget.rect;
+    var w = Math.abs(rect[2] - rect[0]), h = Math.abs(rect[3] - rect[1]);
+    var widthOf = function (b) { return (font.widths[b - font.first] || 0) * size / 1000; };
     var lines = [];
     String(text).replace(/\r\n?/g, "\n").split("\n").forEach(function (para) {
       var bytes = winAnsi(para, lost);
@@ -606,55 +636,31 @@
       ops.push(pdfString(line) + " Tj");
     });
     ops.push("ET", "Q", "EMC");
-    var resources = ctx.obj({ Font: ctx.obj({}) });
-    resources.lookup(lib.PDFName.of("Font")).set(lib.PDFName.of(font.resource), font.ref);
-    return ctx.register(ctx.stream(ops.join("\n"), {
-      Type: "XObject", Subtype: "Form", BBox: [0, 0, Number(w.toFixed(3)), Number(h.toFixed(3))],
-      Resources: resources,
-    }));
+    var data = ops.join("\n");  // ASCII: pdfString escapes every other byte
+    return { data: data, dict: "/Type /XObject /Subtype /Form /BBox [0 0 " + Number(w.toFixed(3)) + " " +
+      Number(h.toFixed(3)) + "] /Resources << /Font << /" + font.resource + " " + ref(font.ref) + " >> >> /Length " + data.length };
   }
 
-  /* {fully qualified name: terminal field dictionary} of the AcroForm. */
-  function pdfFields(lib, form) {
-    var out = {};
-    function walk(dict, prefix, depth) {
-      if (!(dict instanceof lib.PDFDict) || depth > 12) { return; }
-      var t = dict.lookup(lib.PDFName.of("T"));
-      var name = t ? (prefix ? prefix + "." : "") + t.decodeText() : prefix;
-      var kids = dict.lookup(lib.PDFName.of("Kids"));
-      var named = [];
-      if (kids instanceof lib.PDFArray) {
-        for (var i = 0; i < kids.size(); i++) {
-          var kid = kids.lookup(i);
-          if (kid instanceof lib.PDFDict && kid.has(lib.PDFName.of("T"))) { named.push(kid); }
-        }
-      }
-      if (named.length) { named.forEach(function (kid) { walk(kid, name, depth + 1); }); }
-      else if (name) { out[name] = dict; }
-    }
-    var roots = form.lookup(lib.PDFName.of("Fields"), lib.PDFArray);
-    for (var i = 0; i < roots.size(); i++) { walk(roots.lookup(i), "", 0); }
+  function ref(r) { return r[0] + " " + r[1] + " R"; }
+
+  function has(dict, key) { return !!dict && Object.prototype.hasOwnProperty.call(dict, key); }
+
+  /* A text string as PDF writes any text: UTF-16BE with its byte order mark, in hexadecimal. */
+  function textString(text) {
+    var s = "<FEFF";
+    for (var i = 0; i < text.length; i++) { s += ("000" + text.charCodeAt(i).toString(16)).slice(-4); }
+    return s + ">";
+  }
+
+  function pad(n, width) { return ("0000000000" + n).slice(-width); }
+
+  /* Characters 0-255 (the plan keeps the PDF's bytes so) as bytes. */
+  function bytesOf(text) {
+    var out = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { out[i] = text.charCodeAt(i); }
     return out;
   }
 
-  function inherited(lib, dict, key) {
-    for (var d = dict, n = 0; d && n < 14; n++) {
-      var v = d.lookup(lib.PDFName.of(key));
-      if (v !== undefined) { return v; }
-      d = d.lookup(lib.PDFName.of("Parent"));
-    }
-    return undefined;
-  }
-
-  function widgetsOf(lib, dict) {
-    var kids = dict.lookup(lib.PDFName.of("Kids"));
-    if (!(kids instanceof lib.PDFArray)) { return [dict]; }
-    var out = [];
-    for (var i = 0; i < kids.size(); i++) { out.push(kids.lookup(i)); }
-    return out;
-  }
-
-  /* The answer of `tag` as the PDF field holds it: text, a state name, or null (left as it is). */
   function pdfValue(tag, value) {
     var kind = kindOf(tag);
     if (value === true) { return { state: "Yes" }; }
@@ -665,61 +671,109 @@
     return { text: String(value) };  // a date stays as the page keeps it: YYYY-MM-DD, the PDF's own hint
   }
 
-  function completedPdf(lib, bytes, answers) {
-    return lib.PDFDocument.load(bytes, { updateMetadata: false }).then(function (doc) {
-      var ctx = doc.context;
-      var form = doc.catalog.lookup(lib.PDFName.of("AcroForm"), lib.PDFDict);
-      var fontDict = form.lookup(lib.PDFName.of("DR"), lib.PDFDict).lookup(lib.PDFName.of("Font"), lib.PDFDict);
-      var fontRef = fontDict.get(lib.PDFName.of(config.pdf_font));
-      var fontObj = ctx.lookup(fontRef, lib.PDFDict);
-      var descriptor = fontObj.lookup(lib.PDFName.of("FontDescriptor"), lib.PDFDict);
-      var widths = fontObj.lookup(lib.PDFName.of("Widths"), lib.PDFArray).asArray().map(function (n) { return n.asNumber(); });
-      var font = { resource: config.pdf_font, ref: fontRef, widths: widths,
-        ascent: descriptor.lookup(lib.PDFName.of("Ascent")).asNumber(),
-        descent: descriptor.lookup(lib.PDFName.of("Descent")).asNumber() };
-      var fields = pdfFields(lib, form);
-      var lost = [], left = {};
-      Object.keys(answers.values).forEach(function (tag) {
-        var value = pdfValue(tag, answers.values[tag]);
-        var field = fields[tag];
-        if (!field) {
-          var row = /^(.+)\.(\d+)\.[^.]+$/.exec(tag);
-          if (row && value && value.state !== "Off") { left[row[1]] = (left[row[1]] || []).concat([Number(row[2])]); }
-          return;
-        }
-        if (!value) { return; }
-        var ft = inherited(lib, field, "FT");
-        var ftName = ft ? ft.asString() : "";
-        if (ftName === "/Btn" && value.state !== undefined) {
-          field.set(lib.PDFName.of("V"), lib.PDFName.of(value.state));
-          widgetsOf(lib, field).forEach(function (widget) {
-            var ap = widget.lookup(lib.PDFName.of("AP"), lib.PDFDict);
-            var normal = ap && ap.lookup(lib.PDFName.of("N"));
-            var has = normal instanceof lib.PDFDict && normal.has(lib.PDFName.of(value.state));
-            widget.set(lib.PDFName.of("AS"), lib.PDFName.of(has ? value.state : "Off"));
-          });
-        } else if (ftName === "/Tx" && value.text !== undefined) {
-          field.set(lib.PDFName.of("V"), lib.PDFHexString.fromText(value.text.replace(/\r\n?/g, "\n")));
-          var ff = inherited(lib, field, "Ff");
-          var multiline = ff ? (ff.asNumber() & MULTILINE) !== 0 : false;
-          var da = inherited(lib, field, "DA");
-          var size = da ? Number((/([\d.]+)\s+Tf/.exec(da.decodeText()) || [0, 10])[1]) || 10 : 10;
-          widgetsOf(lib, field).forEach(function (widget) {
-            var ap = textAppearance(lib, ctx, widget, font, value.text, size, multiline, lost);
-            widget.set(lib.PDFName.of("AP"), ctx.obj({ N: ap }));
-          });
-        }
-      });
-      return doc.save({ useObjectStreams: false, updateFieldAppearances: false }).then(function (out) {
-        return { bytes: out, lost: lost, left: left };
-      });
+  function mismatch() {
+    var error = new Error("the fill plan is not the plan of this PDF");
+    error.mismatch = true;
+    return error;
+  }
+
+  /* The PDF `bytes` with the answers: {bytes, lost (characters drawn as "?"), left ({table: rows not in the PDF})}. */
+  function completedPdf(plan, bytes, answers) {
+    if (!plan || plan.version !== 1 || bytes.length !== plan.length || sha256(bytes) !== plan.sha256) {
+      throw mismatch();
+    }
+    var font = plan.font;
+    var objects = {}, order = [], next = plan.size;
+    function object(r, body) {  // a changed object: its entries kept, and those set here
+      var key = r[0] + " " + r[1];
+      if (!objects[key]) { objects[key] = { ref: r, body: body || "", set: [] }; order.push(objects[key]); }
+      return objects[key];
+    }
+    var lost = [], left = {};
+    Object.keys(answers.values).forEach(function (tag) {
+      var value = pdfValue(tag, answers.values[tag]);
+      var field = has(plan.fields, tag) ? plan.fields[tag] : null;
+      if (!field) {
+        var row = /^(.+)\.(\d+)\.[^.]+$/.exec(tag);
+        if (row && value && value.state !== "Off") { left[row[1]] = (left[row[1]] || []).concat([Number(row[2])]); }
+        return;
+      }
+      if (!value) { return; }
+      if (field.type === "Btn" && value.state !== undefined) {
+        var own = object(field.ref, field.body), chosen = "/Off";
+        field.widgets.forEach(function (widget) {
+          var state = has(widget.states, value.state) ? widget.states[value.state] : "/Off";
+          if (state !== "/Off") { chosen = state; }
+          object(widget.ref, widget.body).set.push("/AS " + state);
+        });
+        own.set.push("/V " + chosen);
+      } else if (field.type === "Tx" && value.text !== undefined) {
+        object(field.ref, field.body).set.push("/V " + textString(value.text.replace(/\r\n?/g, "\n")));
+        field.widgets.forEach(function (widget) {
+          var stream = textAppearance(widget, font, value.text, field.size, field.multiline, lost);
+          stream.ref = [next++, 0];
+          order.push(stream);
+          object(widget.ref, widget.body).set.push("/AP << /N " + ref(stream.ref) + " >>");
+        });
+      }
     });
+    if (!order.length) { return { bytes: bytes, lost: lost, left: left }; }  // nothing answered: the blank PDF
+    // The update, after the original's last byte (and an end of line).
+    var out = [], at = bytes.length, entries = [];
+    function put(text) { out.push(text); at += text.length; }
+    if (bytes[bytes.length - 1] !== 0x0A && bytes[bytes.length - 1] !== 0x0D) { put("\n"); }
+    order.forEach(function (obj) {
+      entries.push({ ref: obj.ref, at: at });
+      var head = obj.ref[0] + " " + obj.ref[1] + " obj\n";
+      if (obj.data !== undefined) {
+        put(head + "<< " + obj.dict + " >>\nstream\n" + obj.data + "\nendstream\nendobj\n");
+      } else {
+        put(head + "<< " + [obj.body].concat(obj.set).join(" ") + " >>\nendobj\n");
+      }
+    });
+    var random = new Uint8Array(16);
+    (window.crypto || { getRandomValues: function (a) { a.forEach(function (v, i) { a[i] = Math.random() * 256; }); } }).getRandomValues(random);
+    var newId = "<" + Array.prototype.map.call(random, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("") + ">";
+    var xrefStream = plan.xref_stream ? [next++, 0] : null;
+    var xrefAt = at;
+    if (xrefStream) { entries.push({ ref: xrefStream, at: xrefAt }); }
+    entries.sort(function (a, b) { return a.ref[0] - b.ref[0]; });
+    var sections = [];  // runs of consecutive object numbers
+    entries.forEach(function (e) {
+      var last = sections[sections.length - 1];
+      if (last && last.first + last.entries.length === e.ref[0]) { last.entries.push(e); }
+      else { sections.push({ first: e.ref[0], entries: [e] }); }
+    });
+    var trailer = "/Size " + next + " /Prev " + plan.startxref + (plan.trailer ? " " + plan.trailer : "") +
+      " /ID [" + (plan.id || newId) + " " + newId + "]";
+    if (xrefStream) {  // after an xref stream, the update's cross-reference section is one too
+      var data = "";
+      entries.forEach(function (e) {
+        data += String.fromCharCode(1, e.at >>> 24 & 255, e.at >>> 16 & 255, e.at >>> 8 & 255, e.at & 255,
+                                    e.ref[1] >> 8 & 255, e.ref[1] & 255);
+      });
+      var index = sections.map(function (s) { return s.first + " " + s.entries.length; }).join(" ");
+      put(xrefStream[0] + " 0 obj\n<< /Type /XRef " + trailer + " /Index [" + index + "] /W [1 4 2] /Length " +
+          data.length + " >>\nstream\n" + data + "\nendstream\nendobj\n");
+    } else {
+      put("xref\n" + sections.map(function (s) {
+        return s.first + " " + s.entries.length + "\n" + s.entries.map(function (e) {
+          return pad(e.at, 10) + " " + pad(e.ref[1], 5) + " n \n";
+        }).join("");
+      }).join("") + "trailer\n<< " + trailer + " >>\n");
+    }
+    put("startxref\n" + xrefAt + "\n%%EOF\n");
+    var update = bytesOf(out.join(""));
+    var whole = new Uint8Array(bytes.length + update.length);
+    whole.set(bytes);
+    whole.set(update, bytes.length);
+    return { bytes: whole, lost: lost, left: left };
   }
 
   function downloadPdf() {
     var answers = collect();
     say(says.pdf_working);
-    Promise.all([loadPdfLib(), loadBlankPdf()]).then(function (got) {
+    Promise.all([loadPlan(), loadBlankPdf()]).then(function (got) {
       return completedPdf(got[0], got[1], answers);
     }).then(function (made) {
       offer(made.bytes, config.pdf_file, "application/pdf");
@@ -737,8 +791,8 @@
       }
       parts.push(leftToDo(answers));
       say(parts.join(" ").trim());
-    }, function () {
-      say(says.no_blank);
+    }, function (error) {
+      say(error && error.mismatch ? says.pdf_mismatch : says.no_blank);
     });
   }
 
@@ -794,9 +848,9 @@
   });
 
   loadBlank().catch(function () { say(says.no_blank); });
-  // Fetched now too, so the PDF can be made offline later (the library is loaded on the first click).
+  // Fetched now too (with its fill plan: both are small), so the PDF can be made offline later.
   if (config.pdf) {
     loadBlankPdf().catch(function () {});
-    (window.requestIdleCallback || function (f) { setTimeout(f, 2000); })(function () { fetchPdfLib().catch(function () {}); });
+    loadPlan().catch(function () {});
   }
 })();

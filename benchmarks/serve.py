@@ -95,8 +95,10 @@ def french_line(path: Path, key: str) -> tuple[int, str]:
 def trials(serve: Serve, browser, root: Path, rel: str, key: str, repeat: int, rebuilds: list[int]) -> list[float]:
     path = root / rel
     index, text = french_line(path, key)
-    plain = re.sub(r"\{[^}]*\}|[*_`]", "", text).strip().strip("'\"")
-    words = " ".join(plain.split()[:4])
+    # Four words in a row that the page shows as written: the longest run
+    # between placeholders and Markdown marks.
+    runs = re.split(r"\{[^}]*\}|[*_`'\"’]", text)
+    words = " ".join(max(runs, key=len).split()[:4])
     page_path = page_of(root / "site", words)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(serve.url + page_path)

@@ -66,7 +66,7 @@ def plain(value, lang: str | None = None):
     Positions are left out (moving a text to another line changes no output);
     with `lang`, translated texts keep only that language, so editing the
     English of a form leaves the French outputs' keys unchanged."""
-    if isinstance(value, m.Text):
+    if isinstance(value, (m.Text, m.NameForms)):  # both hold one entry per language
         return value.values.get(lang) if lang else dict(sorted(value.values.items()))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name), lang) for f in dataclasses.fields(value)

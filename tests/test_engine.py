@@ -90,6 +90,26 @@ def test_editing_one_language_of_a_form_renders_only_its_outputs(tiny):
     assert new["dist/fr/forms/intake.docx"] == old["dist/fr/forms/intake.docx"]
 
 
+def test_an_edit_of_one_language_leaves_the_other_languages_calendar_and_site_alone(tiny):
+    """The calendar is dated by the sources' last change, like the documents,
+    but keyed without that date: an English edit must not rewrite the French
+    calendar, nor so the French website that offers it."""
+    prog = tiny / "content" / "programme.yml"
+    prog.write_text(prog.read_text(encoding="utf-8").replace("calendar: []\n", (
+        "calendar:\n  - id: start\n    date: 2026-09-01\n    title: {fr: Lancement, en: Launch}\n"
+        "    description: {fr: La première rencontre., en: The first meeting.}\n")), encoding="utf-8")
+    build(tiny)
+    assert (tiny / "dist/fr/calendar.ics").is_file()
+    before = stats(tiny)
+    time.sleep(1.1)  # the sources' date has a resolution of one second
+    form = tiny / "forms" / "1-intake.yml"
+    form.write_text(form.read_text(encoding="utf-8").replace("label: {fr: Nom, en: Name}",
+                                                             "label: {fr: Nom, en: Full name}"), encoding="utf-8")
+    result = build(tiny)
+    assert not any(out.startswith(("dist/fr/", "site/fr")) for out in rendered(result)), rendered(result)
+    assert stats(tiny)["dist/fr/calendar.ics"] == before["dist/fr/calendar.ics"]
+
+
 def test_force_renders_everything_again_with_the_same_bytes(tiny):
     build(tiny)
     before, old = stats(tiny), digests(tiny)

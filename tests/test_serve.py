@@ -134,7 +134,7 @@ def test_the_open_page_reloads_itself_then_the_documents_follow(tiny, browser, t
             good = programme.read_text(encoding="utf-8").replace("Réseau francophone des directions d'école",
                                                                   "Réseau des écoles du Nord")
             programme.write_text(good, encoding="utf-8")
-            page.wait_for_function("document.body.innerText.includes('Réseau des écoles du Nord')")
+            page.wait_for_function("document.body && document.body.innerText.includes('Réseau des écoles du Nord')")
             assert page.evaluate("window.scrollY") == scrolled
             page.wait_for_selector("#dyade-banner")
             assert "téléchargements" in page.inner_text("#dyade-banner")
@@ -149,9 +149,22 @@ def test_the_open_page_reloads_itself_then_the_documents_follow(tiny, browser, t
             assert page.locator("#dyade-overlay b").count() == 0  # text, never HTML
             assert "Réseau des écoles du Nord" in page.inner_text("body")
 
+            # An edit of the French only: the English page open beside it is left alone.
+            english = context.new_page()
+            english.goto(url + "en/")
+            english.wait_for_function("document.body && document.body.innerText.includes('Francophone School Leaders Network')")
+            english.evaluate("window.dyadeKept = true")
+            log_text = lambda: (tmp_path / "serve.log").read_text(encoding="utf-8")
+            rebuilt = log_text().count("Website rebuilt")
             programme.write_text(good.replace("Réseau des écoles du Nord", "Réseau du Sud"), encoding="utf-8")
-            page.wait_for_function("document.body.innerText.includes('Réseau du Sud')")
+            page.wait_for_function("document.body && document.body.innerText.includes('Réseau du Sud')")
             assert page.locator("#dyade-overlay").count() == 0
+            deadline = time.monotonic() + 120
+            while log_text().count("Website rebuilt") == rebuilt and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert log_text().count("Website rebuilt") > rebuilt, log_text()
+            assert "preview: website of en rendered" not in log_text().split("Website rebuilt")[-2], log_text()
+            assert english.evaluate("window.dyadeKept === true"), "the English page reloaded for a French edit"
         finally:
             proc.terminate()
             proc.wait(timeout=60)

@@ -103,7 +103,7 @@ def website_first(root: Path, log: Callable[[str], None], live: Live,
     as it is ready.  None when the sources have problems."""
     started = time.monotonic()
     try:
-        digests = preview(root, digests, log)
+        digests = preview(root, digests, log, rendered=live.rendered)
     except SourceErrors as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr, flush=True)
@@ -114,7 +114,7 @@ def website_first(root: Path, log: Callable[[str], None], live: Live,
         print(f"Build failed: {exc}; {_meanwhile(root)}", file=sys.stderr, flush=True)
         live.update(building=False, problems=[f"Build failed: {exc}"])
         return None
-    live.update(building=True, problems=[], version=live.version + 1)
+    live.update(building=True, problems=[])  # each language's pages reloaded as it was rendered
     print(f"Website rebuilt in {time.monotonic() - started:.1f} s; the open pages reload by themselves; "
           "now the documents…", flush=True)
     return digests

@@ -1,11 +1,14 @@
 """Live reload for `serve`: what the preview tells the open pages.
 
 The server keeps one `Live` state (a version that grows with every good
-build, whether a build is running, the problems of the last failed one)
+build, one per language that grows when the preview renders that
+language's pages, whether a build is running, the problems of the last
+failed one)
 and streams it as Server-Sent Events on EVENTS_PATH.  Every HTML page it
 serves gets SCRIPT before `</body>` (only when served: the built site is
 never changed): the page reloads when the version grows, keeping its
-scroll position in sessionStorage, shows a banner while a build runs, and
+scroll position in sessionStorage (a page of a language the edit did not
+change is left alone), shows a banner while a build runs, and
 an overlay with the problems (as text, never as HTML) when a build fails.
 """
 from __future__ import annotations
@@ -21,16 +24,26 @@ class Live:
     def __init__(self):
         self._changed = threading.Condition()
         self.version = 0
+        self.languages: dict[str, int] = {}
         self.building = False
         self.problems: list[str] = []
 
     def state(self) -> dict:
-        return {"version": self.version, "building": self.building, "problems": self.problems}
+        return {"version": self.version, "languages": dict(self.languages), "building": self.building,
+                "problems": self.problems}
 
     def update(self, **changes) -> None:
         with self._changed:
             for name, value in changes.items():
                 setattr(self, name, value)
+            self._changed.notify_all()
+
+    def rendered(self, lang: str) -> None:
+        """The preview has new pages for `lang`: its open pages reload (and
+        the sources were good, so no problem is left to show)."""
+        with self._changed:
+            self.languages[lang] = self.languages.get(lang, 0) + 1
+            self.problems = []
             self._changed.notify_all()
 
     def wait(self, last: dict, timeout: float = 15.0) -> dict:
@@ -59,7 +72,7 @@ def strings(root: Path) -> dict[str, dict[str, str]]:
 
 
 _SCRIPT = """<script id="dyade-live">(function(){
-var S=%s, lang=(document.documentElement.lang||"en").slice(0,2), key="dyade-scroll:"+location.pathname;
+var S=%s, full=document.documentElement.lang||"en", lang=full.slice(0,2), key="dyade-scroll:"+location.pathname;
 function t(k){var e=S[k]||{};return e[lang]||e.en||e.fr||"";}
 var y=sessionStorage.getItem(key); if(y!==null){sessionStorage.removeItem(key);
  var go=function(){window.scrollTo(0,+y);}; go(); addEventListener("load",go);}
@@ -72,9 +85,10 @@ function show(s){
  if(overlay){if(!s.problems.length){overlay.remove();overlay=null;}else{overlay.textContent=t("serve_problems")+"\\n\\n"+s.problems.join("\\n");}}
 }
 var es=new EventSource("%s");
-es.onmessage=function(m){var s=JSON.parse(m.data);
- if(seen!==null&&s.version!==seen){sessionStorage.setItem(key,String(window.scrollY));location.reload();return;}
- seen=s.version; show(s);};
+es.onmessage=function(m){var s=JSON.parse(m.data), l=s.languages||{};
+ var v=s.version+":"+(l[full]||l[lang]||0);
+ if(seen!==null&&v!==seen){sessionStorage.setItem(key,String(window.scrollY));location.reload();return;}
+ seen=v; show(s);};
 })();</script>"""
 
 
@@ -95,7 +109,7 @@ def inject(html: bytes, tag: bytes) -> bytes:
 PREVIEW_DIR = ".dyade/preview"  # the preview's own website; site/ and dist/ are left to the build
 
 
-def preview(root: Path, previous: dict[str, str], log) -> dict[str, str]:
+def preview(root: Path, previous: dict[str, str], log, rendered=lambda lang: None) -> dict[str, str]:
     """Render the website alone into PREVIEW_DIR/site, linking the documents
     of the last good build, and only the languages whose pages changed
     since `previous` (language -> digest of its pages); the new digests.
@@ -132,6 +146,7 @@ def preview(root: Path, previous: dict[str, str], log) -> dict[str, str]:
                 raise BuildError("mkdocs found problems in the generated website:\n  "
                                  + "\n  ".join(f"[{lang}] {msg}" for msg in problems))
             log(f"  preview: website of {lang} rendered")
+            rendered(lang)  # its open pages reload now, before the other languages are looked at
     finally:
         use_model(None)
     (work / "site" / "index.html").write_bytes(site.chooser_page(model))

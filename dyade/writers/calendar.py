@@ -108,8 +108,13 @@ def plan(model: m.Model, ctx: Context, log=None, lang=None) -> list[Task]:
     tasks = []
     for i, lang in enumerate(model.languages):
         out = f"dist/{lang}/{layout.CALENDAR}"
-        data = calendar_bytes(model, lang, trees[i * len(calendar):(i + 1) * len(calendar)], ctx.epoch)
-        tasks.append(Task(name=out, lang=lang, outputs=[out], key=digest(out, ctx.salt, data), weight=0.01,
+        own = trees[i * len(calendar):(i + 1) * len(calendar)]
+        data = calendar_bytes(model, lang, own, ctx.epoch)
+        # Keyed without its date, as the PDF and DOCX are: an edit elsewhere
+        # moves the sources' date but must not rewrite this file, nor the
+        # website of its language that offers it.
+        key = digest(out, ctx.salt, calendar_bytes(model, lang, own, 0))
+        tasks.append(Task(name=out, lang=lang, outputs=[out], key=key, weight=0.01,
                           run=functools.partial(write_file, out, data)))
     return tasks
 

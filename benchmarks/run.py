@@ -33,6 +33,10 @@ Builds in temporary copies and prints, as ratios measured in the same run
    this overstates the real use; the proportional set size (PSS, shared
    pages divided among their users, read less often as it costs more) is
    shown alongside.  The sampler's own CPU time is printed with each build.
+6. edit to screen (benchmarks/serve.py): with `build.py serve` running and
+   Chromium showing the page, the time from saving a French text of a
+   chapter and of a form to the reloaded page showing it (median of at
+   least 5), at 1x and, unless --quick, at --scale.
 
 The code and sources are snapshotted into the temporary folder first, so
 edits made to the checkout during the run do not disturb it.  Exit status 1
@@ -70,6 +74,7 @@ GOAL_NOOP_SECONDS = 0.5
 GOAL_GUIDE_OVER_SOFFICE = 0.2
 GOAL_SCALE_RATIO = 10.0
 GOAL_PEAK_MB = 400.0
+GOAL_SCREEN_SECONDS = 1.0
 
 
 class BenchError(Exception):
@@ -418,6 +423,29 @@ class Bench:
         self.results["pss_nx"] = run.pss
 
 
+    # 6. edit to screen with serve (benchmarks/serve.py) ------------------------------
+    def edit_to_screen(self) -> None:
+        sys.path.insert(0, str(HERE))
+        import serve
+        import synthetic
+        from playwright.sync_api import sync_playwright
+
+        repeat = max(self.args.repeat, 5) if not self.args.quick else 1
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
+            try:
+                found = {"1x": serve.measure(self.project("serve"), "bundled programme", browser, repeat)}
+                if not self.args.quick:
+                    root = self.project(f"serve-x{self.args.scale}")
+                    synthetic.replicate(root, self.args.scale)
+                    found[f"{self.args.scale}x"] = serve.measure(root, f"{self.args.scale}x programme", browser,
+                                                                 repeat)
+            finally:
+                browser.close()
+        self.results["screen"] = found
+        self.results["screen_repeat"] = repeat
+
+
 def pdf_pages(path: Path) -> int | None:
     tool = shutil.which("pdfinfo")
     if not tool or not path.is_file():
@@ -507,6 +535,10 @@ def table(r: dict, args) -> list[str]:
         mb = r["rss_nx"] / 1e6
         row(f"peak memory, {args.scale}× build (RSS sum; PSS)", f"**{mb:.0f} MB**; {r['pss_nx'] / 1e6:.0f} MB",
             *goal_text(mb, GOAL_PEAK_MB, " MB"))
+    for scale, found in r.get("screen", {}).items():
+        for what, seconds in found.items():
+            row(f"edit to screen, {scale} {what} (`serve`, median of {r['screen_repeat']})", f"**{seconds:.2f} s**",
+                *goal_text(seconds, GOAL_SCREEN_SECONDS, " s"))
     return ["| measure | value | goal | met? |", "|---|---|---|---|", *rows]
 
 
@@ -552,6 +584,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quick:
             say(f"5. synthetic programme, {args.scale}x")
             bench.scaled()
+        say("6. edit to screen: `serve` open in Chromium, a French text saved (benchmarks/serve.py)")
+        bench.edit_to_screen()
         r = bench.results
         say()
         say(f"Dyade benchmark, {machine()}; median of {args.repeat}; "

@@ -107,19 +107,21 @@ def inject(html: bytes, tag: bytes) -> bytes:
 # -- the website first ---------------------------------------------------------
 
 PREVIEW_DIR = ".dyade/preview"  # the preview's own website; site/ and dist/ are left to the build
+TEXTS = "texts:"  # in the digests `preview` returns: the digest of a language's texts, by "texts:<lang>"
 
 
 def preview(root: Path, previous: dict[str, str], log, rendered=lambda lang: None) -> dict[str, str]:
     """Render the website alone into PREVIEW_DIR/site, linking the documents
     of the last good build, and only the languages whose pages changed
-    since `previous` (language -> digest of its pages); the new digests.
+    since `previous` (language -> digest of its pages; TEXTS + language ->
+    digest of its texts); the new digests.
     Raises SourceErrors, or BuildError when mkdocs finds problems."""
     import shutil
 
     from .. import sources
     from ..errors import BuildError
     from ..state import source_epoch
-    from ..tasks import Context, tree_digest, use_model
+    from ..tasks import Context, digest, plain, tree_digest, use_model
     from ..writers import site
 
     root = Path(root)
@@ -132,10 +134,14 @@ def preview(root: Path, previous: dict[str, str], log, rendered=lambda lang: Non
             shutil.rmtree(link, ignore_errors=True)
             link.symlink_to(root / "dist" / lang, target_is_directory=True)
     ctx = Context(root=root, staging=work, epoch=source_epoch(root), salt="preview")
-    digests = {}
+    # The languages whose own texts changed are rendered first, so that the
+    # page being edited reloads before the others are even written out to
+    # find whether they changed (the pages' digest stays the judge).
+    texts = {lang: digest(plain(model, lang)) for lang in model.languages}
+    digests = {TEXTS + lang: texts[lang] for lang in model.languages}
     use_model(model)
     try:
-        for lang in model.languages:
+        for lang in sorted(model.languages, key=lambda lang: texts[lang] == previous.get(TEXTS + lang)):
             task = site.prepare(model, ctx, lang)
             config = Path(task.run.args[0])
             digests[lang] = tree_digest(config.parent / "docs")

@@ -454,7 +454,9 @@ def fill_plan(data: bytes) -> dict:
                     widget["body"] = _body(w, widget_keys)
                 if ft == "/Btn":
                     normal = w.get("/AP", {}).get("/N")
-                    names = list(normal.keys()) if isinstance(normal, Dictionary) else []
+                    # sorted: pikepdf gives a dictionary's keys in no fixed order,
+                    # and the plan must be the same from one build to the next
+                    names = sorted(normal.keys()) if isinstance(normal, Dictionary) else []
                     # {state as the page says it: the name as the PDF writes it}
                     widget["states"] = {str(n)[1:]: bytes(Name(n).unparse()).decode("latin-1") for n in names}
                 entry["widgets"].append(widget)

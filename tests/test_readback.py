@@ -161,7 +161,12 @@ def test_bundled_forms_read_back(built, model, tmp_path):
             filled = fill(path, tmp_path / f"{lang}-{form.id}.docx", values, months(model, lang))
             assert read_form(filled) == answers(form, values, free=True), f"{lang}/{form.id}"
             assert read_form(filled, model) == answers(form, values), f"{lang}/{form.id}"
-            assert read_form(path) == empty_answers(form), f"{lang}/{form.id} (empty)"
+            # Without the form, an empty number is told from a text only by
+            # Dyade's own placeholder: one with the form's own reads as "".
+            empty = empty_answers(form)
+            empty.update({f.id: "" for f in form.input_fields() if isinstance(f, m.NumberField) and f.placeholder})
+            assert read_form(path) == empty, f"{lang}/{form.id} (empty)"
+            assert read_form(path, model) == empty_answers(form), f"{lang}/{form.id} (empty, with the form)"
 
 
 def test_date_typed_rather_than_picked(sample, tmp_path):

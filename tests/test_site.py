@@ -356,6 +356,9 @@ def test_site_writer_lists_only_files_that_exist(project, tmp_path):
     assert model.ui("site_no_downloads", "fr") in plain(html.unescape(fr))
     form_page = (staging / "site" / "en" / "forms" / form.id / "index.html").read_text(encoding="utf-8")
     assert f"{form.id}.pdf" in form_page and f"{form.id}.docx" not in form_page
+    # Not a fillable PDF Dyade made: offered to print, never to fill here.
+    assert 'data-action="download-pdf"' not in form_page
+    assert not (staging / "site" / "en" / "assets" / "fill" / f"{form.id}.json").exists()
     assert (staging / "site" / "en" / "downloads" / "forms" / f"{form.id}.pdf").is_file()
 
 

@@ -286,6 +286,7 @@ class Page:
         sentences (the placeholders in braces are filled in by the script)."""
         docx = self.download(layout.form_docx(form))
         pdf = self.download(f"forms/{form.id}.pdf")
+        pdf = pdf if pdf and pdf.fill_plan else None  # only a PDF with its plan can be filled here
         coordinator = self.programme.coordinator
         messages = {key: self.ui(f"site_fill_{key}") for key in (
             "clear_confirm", "cleared", "restored", "row_added", "not_date", "not_number", "too_small",
@@ -376,14 +377,28 @@ def _available_downloads(model: m.Model, dist: Path) -> dict[str, Download]:
     for output in layout.outputs(model):
         path = dist / output.path
         if path.is_file():
-            found[output.path] = Download(**dataclasses.asdict(output), size=path.stat().st_size)
+            found[output.path] = Download(**dataclasses.asdict(output), size=path.stat().st_size,
+                                          fill_plan=_fill_plan(path) if output.kind == "form" and
+                                          path.suffix == ".pdf" else None)
     return found
+
+
+def _fill_plan(path: Path) -> dict | None:
+    """How dyade-fill.js fills this form's PDF (pdfform.fill_plan), or None
+    when it is not a fillable PDF Dyade made: its page then offers the PDF
+    to print only, rather than a filler that would fail."""
+    try:
+        return pdfform.fill_plan(path.read_bytes())
+    except (pdfform.FormFileError, pdfform.pikepdf.PdfError, KeyError, AttributeError, ValueError):
+        return None
 
 
 @dataclasses.dataclass(frozen=True)
 class Download(layout.Output):
-    """A file of dist/<lang>/ that exists, with its size in bytes."""
+    """A file of dist/<lang>/ that exists, with its size in bytes (and, for
+    a form's fillable PDF, its fill plan)."""
     size: int = 0
+    fill_plan: dict | None = dataclasses.field(default=None, compare=False, hash=False)
 
 
 def _pages(model: m.Model) -> list[tuple[str, str, dict]]:
@@ -437,8 +452,8 @@ def _copy_assets(model: m.Model, templates: Path, docs: Path, available: dict[st
         link_or_copy(dist / output.path, target)
     for form in model.forms:
         pdf = available.get(f"forms/{form.id}.pdf")
-        if pdf:  # how dyade-fill.js fills this PDF, without parsing it
-            plan = pdfform.fill_plan((dist / pdf.path).read_bytes())
+        if pdf and pdf.fill_plan:  # how dyade-fill.js fills this PDF, without parsing it
+            plan = pdf.fill_plan
             target = docs / fill_plan_path(form.id)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(plan, ensure_ascii=True, separators=(",", ":")), encoding="utf-8")

@@ -355,3 +355,25 @@ def test_the_text_uses_the_placeholders(model):
     # The bundled texts name the organisation inside sentences, with its article: {org:le}, {org:the}.
     for placeholder in ("{org:le}", "{org:the}", "{org_short}", "{programme}", "{coordinator}", "{coordinator_email}"):
         assert placeholder in text, placeholder
+
+
+def test_the_mentor_exchange_has_a_date_and_a_place_in_the_follow_up_calendar(model):
+    # Chapters 10, 17, 18 and annex 4 send mentors to "the mentor exchange":
+    # the calendar must say when it is, and chapter 15 what happens there.
+    milestone = next(ms for ms in model.programme.calendar if ms.id == "mentee-group")
+    assert "mentor exchange" in milestone.title["en"] and "échange entre mentors" in milestone.title["fr"]
+    section = next(s for s in model.find("chapter", "coordinator").sections if s.id == "follow-up-calendar")
+    assert "mentor exchange" in section.body["en"] and "échange entre mentors" in section.body["fr"]
+    for ident in ("roles", "questions", "resources"):
+        texts = [s.body for s in model.find("chapter", ident).sections]
+        assert any("mid-year mentor exchange" in t["en"] for t in texts), ident
+        assert any("échange entre mentors de mi-parcours" in t["fr"] for t in texts), ident
+
+
+def test_the_pilot_year_says_who_holds_the_coordinators_role(model):
+    section = next(s for s in model.find("chapter", "coordinator").sections if s.id == "profile")
+    name = model.programme.coordinator.name
+    assert f"this year, {name}." in section.body["en"] and f"cette année, {name}." in section.body["fr"]
+    assert "chapter:coordination-matching#coordination" in section.body["en"]
+    assert "In a pilot year, the outside specialist holds it." in section.body["en"]
+    assert "Pendant une année pilote, c'est la ressource externe qui le tient." in section.body["fr"]

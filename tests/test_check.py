@@ -395,11 +395,12 @@ def test_project_strings_from_an_older_dyade_are_completed_from_the_bundled_ones
 def test_a_string_missing_everywhere_names_the_key_and_the_fix(tiny, tmp_path, monkeypatch):
     from dyade import sources
     from dyade.errors import SourceErrors
+    from dyade.sources import strings
 
     _drop_string(tiny, "first_day")
     bundled = tmp_path / "strings.yml"
     bundled.write_text('first_day: {fr: 1er}\n', encoding="utf-8")
-    monkeypatch.setattr(sources, "BUNDLED_STRINGS", bundled)
+    monkeypatch.setattr(strings, "BUNDLED_STRINGS", bundled)
     with pytest.raises(SourceErrors) as caught:
         sources.load(tiny)
     lines = (tiny / "templates" / "strings.yml").read_text(encoding="utf-8").count("\n")

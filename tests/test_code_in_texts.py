@@ -1,6 +1,7 @@
 """Text written as code is code everywhere: a link inside a code span or a
 fenced code block is neither checked as a link nor followed by any output,
-and prints as typed."""
+and prints as typed.  So does a link whose bracket is escaped (`\\[z](…)`):
+`check` finds links in pandoc's tree, which holds none there."""
 from __future__ import annotations
 
 import re
@@ -12,8 +13,9 @@ from test_check import CHAPTER, FORM, make_tiny, write
 
 SPAN = "`[x](form:nothing)`"
 FENCED = "[y](form:nowhere)"
-BODY_FR = f"Voir {SPAN} et [le formulaire](form:intake).\n\n        ```\n        {FENCED}\n        ```\n"
-BODY_EN = f"See {SPAN} and [the form](form:intake).\n\n        ```\n        {FENCED}\n        ```\n"
+ESCAPED = "\\[z](form:gone)"
+BODY_FR = f"Voir {SPAN}, {ESCAPED} et [le formulaire](form:intake).\n\n        ```\n        {FENCED}\n        ```\n"
+BODY_EN = f"See {SPAN}, {ESCAPED} and [the form](form:intake).\n\n        ```\n        {FENCED}\n        ```\n"
 
 
 def project(tmp_path):
@@ -39,13 +41,14 @@ def test_links_in_code_pass_check_and_print_as_code(tmp_path):
         assert re.search(r"<pre[^>]*>.*<code>\[y\]\(form:nowhere\)\s*</code></pre>", page, re.S), "fenced block"
         assert 'href="../../forms/intake/"' in page  # the real link still is one
         assert "forms/nothing" not in page and "forms/nowhere" not in page
+        assert "[z](form:gone)" in page and "forms/gone" not in page  # the escaped one: text
         guide = subprocess.run(["pdftotext", str(root / "dist" / lang / "guide.pdf"), "-"],
                                capture_output=True, text=True, check=True).stdout
-        assert "[x](form:nothing)" in guide and FENCED in guide
+        assert "[x](form:nothing)" in guide and FENCED in guide and "[z](form:gone)" in guide
         with zipfile.ZipFile(root / "dist" / lang / "forms" / "intake.docx") as z:
             xml = z.read("word/document.xml").decode("utf-8")
         # Printed as typed, in a fixed-width font, and not a hyperlink.
-        assert "[x](form:nothing)" in xml and FENCED in xml
+        assert "[x](form:nothing)" in xml and FENCED in xml and "[z](form:gone)" in xml
         assert xml.count('w:ascii="Courier New"') >= 2
 
 
@@ -57,3 +60,4 @@ def test_a_real_link_to_nothing_is_still_refused(tmp_path):
     result = run_dyade(root, "check")
     assert result.returncode == 1
     assert "link to form 'nothing', which does not exist" in result.stderr and "nowhere" not in result.stderr
+    assert "gone" not in result.stderr

@@ -9,6 +9,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from conftest import ROOT, copy_project
 from dyade import sources, tasks
+from dyade.sources import positions
 from dyade.errors import SourceErrors
 
 
@@ -27,13 +28,13 @@ def shape(node):
 
 
 def test_the_c_parser_is_there_and_reads_like_the_pure_reader():
-    assert sources._CParser is not None, "ruamel.yaml.clib is missing: pip install -e ."  # noqa: SLF001
+    assert positions.CParser is not None, "ruamel.yaml.clib is missing: pip install -e ."
     fast_files = 0
     for paths in sources.source_files(ROOT).values():
         for path in paths:
             text = path.read_text(encoding="utf-8")
-            pure = sources._yaml_reader().compose(text)  # noqa: SLF001
-            fast = sources._compose_fast(text)  # noqa: SLF001
+            pure = positions.yaml_reader().compose(text)
+            fast = positions.compose_fast(text)
             if path.name == "programme.yml":
                 assert fast is None  # "[form:…]" is an error in YAML 1.1: the pure reader reads it
                 continue
@@ -45,7 +46,7 @@ def test_the_c_parser_is_there_and_reads_like_the_pure_reader():
 
 def test_the_same_model_and_the_same_problems_without_the_c_parser(monkeypatch, tmp_path):
     with_c = sources.load(ROOT)
-    monkeypatch.setattr(sources, "_CParser", None)
+    monkeypatch.setattr(positions, "CParser", None)
     without = sources.load(ROOT)
     assert tasks.plain(with_c) == tasks.plain(without)
     monkeypatch.undo()
@@ -62,6 +63,6 @@ def test_the_same_model_and_the_same_problems_without_the_c_parser(monkeypatch, 
         return [str(p) for p in caught.value.problems]
 
     fast = problems()
-    monkeypatch.setattr(sources, "_CParser", None)
+    monkeypatch.setattr(positions, "CParser", None)
     assert problems() == fast
     assert any(p.startswith("forms/1-self-assessment.yml:22:1:") for p in fast), fast

@@ -158,7 +158,29 @@ def convert_links(text: str, page: str) -> str:
     text stays as typed."""
     code = markdown_source.code_ranges(text)
     return MD_LINK_RE.sub(lambda match: match.group(0) if markdown_source.in_code(code, match.start())
-                          else f"]({ref_link(match.group(1), page)})", text)
+                          or _escaped_opening(text, match.start()) else f"]({ref_link(match.group(1), page)})", text)
+
+
+def _escaped(text: str, i: int) -> bool:
+    backslashes = len(text[:i]) - len(text[:i].rstrip("\\"))
+    return backslashes % 2 == 1
+
+
+def _escaped_opening(text: str, close: int) -> bool:
+    """Whether the `[` that the `]` at `close` closes is written `\\[`: then
+    no Markdown reader makes a link of it (pandoc, which `check` and the
+    documents read, neither), and the text stays as typed."""
+    depth = 0
+    for i in range(close - 1, -1, -1):
+        if text[i] not in "[]" or _escaped(text, i) and text[i] == "]":
+            continue
+        if text[i] == "]":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            return _escaped(text, i)
+    return False
 
 
 def markdown(text: str, lang: str, page: str, top: int = 3) -> str:

@@ -1,6 +1,6 @@
 """Markdown texts parsed once, by pandoc, into its document tree (the JSON
-AST): what `check` looks in for links and what the DOCX and PDF writers
-render, so that all of them agree on what is a link, a list or code.
+AST): what `check` looks in for links and what the DOCX, PDF and site
+writers render, so that all of them agree on what is a link, a list or code.
 
     trees = markdown.parse([("fr", "Voir [le plan](form:learning-plan)."), ...], cache_dir)
 
@@ -139,54 +139,6 @@ def plain_text(inlines: list) -> str:
         elif t == "Code":
             out.append(node["c"][1])
     return "".join(out)
-
-
-# -- code in the source text -------------------------------------------------------
-
-_FENCE_RE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
-_TICKS_RE = re.compile(r"`+")
-
-
-def code_ranges(src: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the fenced code blocks and code spans of a
-    Markdown source, as pandoc (and Python-Markdown with superfences) read
-    them: where a writer that works on the source text (the site's links,
-    `check`'s positions) must leave the text alone."""
-    ranges: list[tuple[int, int]] = []
-    pos = 0
-    while True:
-        fence = _FENCE_RE.search(src, pos)
-        end_of_prose = fence.start() if fence else len(src)
-        ranges.extend(_spans(src, pos, end_of_prose))
-        if not fence:
-            return ranges
-        closer = re.compile(r"^ {0,3}%s%s*[ \t]*$" % (re.escape(fence.group(2)[0]), re.escape(fence.group(2))), re.M)
-        close = closer.search(src, fence.end())
-        stop = close.end() if close else len(src)  # an unclosed fence runs to the end
-        ranges.append((fence.start(), stop))
-        pos = stop
-
-
-def _spans(src: str, start: int, stop: int) -> list[tuple[int, int]]:
-    """Code spans: a run of backticks up to the next run of the same length."""
-    out = []
-    pos = start
-    while True:
-        opening = _TICKS_RE.search(src, pos, stop)
-        if not opening:
-            return out
-        n = len(opening.group(0))
-        for closing in _TICKS_RE.finditer(src, opening.end(), stop):
-            if len(closing.group(0)) == n:
-                out.append((opening.start(), closing.end()))
-                pos = closing.end()
-                break
-        else:
-            pos = opening.end()  # no closer: the backticks are plain text
-
-
-def in_code(ranges: list[tuple[int, int]], offset: int) -> bool:
-    return any(start <= offset < end for start, end in ranges)
 
 
 # -- the cache --------------------------------------------------------------------

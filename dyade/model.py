@@ -14,9 +14,10 @@ Conventions:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal, NewType, Optional, Union
+from typing import ClassVar, Iterator, Literal, NewType, Optional, Union
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,19 @@ class Markdown(Text):
     `flashcards:` or `home:`; the reader checks them, each writer turns them
     into its own kind of link.
     """
+
+
+def markdown_texts(obj) -> Iterator[Markdown]:
+    """Every Markdown text inside `obj` (a model, an item, a list), in order."""
+    if isinstance(obj, Markdown):
+        yield obj
+    elif isinstance(obj, list):
+        for item in obj:
+            yield from markdown_texts(item)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            if f.name != "pos":
+                yield from markdown_texts(getattr(obj, f.name))
 
 
 @dataclass

@@ -270,11 +270,8 @@ def test_markdown_helpers():
     assert smd.typography("A question? Yes: fine", "en") == "A question? Yes: fine"
     assert smd.typography("[voir](form:learning-plan) et http://x.org/?a=1", "fr") == \
         "[voir](form:learning-plan) et http://x.org/?a=1"
-    assert smd.shift_headings("# A\n\ntext\n\n## B\n", 3) == "### A\n\ntext\n\n#### B\n"
-    assert smd.shift_headings("### A\n", 3) == "### A\n"
     assert smd.escape_inline("a *b* [c] <d>") == r"a \*b\* \[c\] &lt;d>"
-    assert smd.convert_links("See [the plan](form:learning-plan).", "index.md") == \
-        "See [the plan](forms/learning-plan.md)."
+    # headings and links of the authors' texts: tests/test_site_tree.py
 
 
 # -- links, images, downloads ---------------------------------------------------

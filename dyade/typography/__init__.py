@@ -48,3 +48,37 @@ def plain(text: str, lang: str) -> str:
 def uses_spacing(lang: str) -> bool:
     """Whether `lang` changes spaces at all (a writer may skip the work)."""
     return rules(lang) is not default
+
+
+def space_inlines(inlines: list, lang: str) -> list:
+    """A pandoc inline list (see dyade.markdown) with the language's spacing
+    applied to each run of text (Str, Space, SoftBreak); runs are separated
+    by formatting.  The writers that render pandoc's tree share it."""
+    out: list = []
+    run: list = []
+
+    def flush(next_exists: bool) -> None:
+        if not run:
+            return
+        text = "".join(n["c"] if n["t"] == "Str" else (" " if n["t"] == "Space" else "\n") for n in run)
+        # A neighbouring element (bold, link...) counts as a word for the rules.
+        before, after = bool(out), next_exists
+        fixed = spacing(("a" if before else "") + text + ("a" if after else ""), lang)
+        fixed = fixed[1 if before else 0: len(fixed) - (1 if after else 0)]
+        for piece in re.split(r"([ \n]+)", fixed):
+            if not piece:
+                continue
+            if piece.strip(" \n") == "":
+                out.append({"t": "SoftBreak"} if "\n" in piece else {"t": "Space"})
+            else:
+                out.append({"t": "Str", "c": piece})
+        run.clear()
+
+    for node in inlines:
+        if node.get("t") in ("Str", "Space", "SoftBreak"):
+            run.append(node)
+        else:
+            flush(True)
+            out.append(node)
+    flush(False)
+    return out

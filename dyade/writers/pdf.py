@@ -363,40 +363,7 @@ def _transform_inlines(inlines: list, lang: str, in_link: bool = False) -> list:
         else:
             out.append(_walk(node, lang))
     if typography.uses_spacing(lang):
-        out = _space_runs(out, lang)
-    return out
-
-
-def _space_runs(inlines: list, lang: str) -> list:
-    """Apply the language's spacing rules to each run of text (Str, Space,
-    SoftBreak) of an inline list; runs are separated by formatting."""
-    out: list = []
-    run: list = []
-
-    def flush(next_exists: bool) -> None:
-        if not run:
-            return
-        text = "".join(n["c"] if n["t"] == "Str" else (" " if n["t"] == "Space" else "\n") for n in run)
-        # A neighbouring element (bold, link...) counts as a word for the rules.
-        before, after = bool(out), next_exists
-        fixed = typography.spacing(("a" if before else "") + text + ("a" if after else ""), lang)
-        fixed = fixed[1 if before else 0: len(fixed) - (1 if after else 0)]
-        for piece in re.split(r"([ \n]+)", fixed):
-            if not piece:
-                continue
-            if piece.strip(" \n") == "":
-                out.append({"t": "SoftBreak"} if "\n" in piece else {"t": "Space"})
-            else:
-                out.append({"t": "Str", "c": piece})
-        run.clear()
-
-    for node in inlines:
-        if node.get("t") in ("Str", "Space", "SoftBreak"):
-            run.append(node)
-        else:
-            flush(True)
-            out.append(node)
-    flush(False)
+        out = typography.space_inlines(out, lang)
     return out
 
 

@@ -35,6 +35,7 @@ from markupsafe import Markup
 from .. import bundled
 from .. import controls as ctl
 from .. import layout
+from .. import markdown
 from .. import model as m
 from .. import pdfform
 from .. import safety
@@ -44,6 +45,7 @@ from ..tasks import Context, Task, digest, tree_digest
 from .base import Writer
 from . import site_markdown as md
 from . import site_search
+from . import site_tree
 
 PACKAGE_ROOT = bundled.ROOT  # Dyade's own templates and mkdocs.yml
 WORK_DIR = "site-src"  # inside the staging folder: generated Markdown, per-language configs, pages for the index
@@ -213,9 +215,11 @@ class Page:
     """What a template needs to write one page in one language; links are
     relative to the page."""
 
-    def __init__(self, model: m.Model, lang: str, path: str, available: dict[str, Download]):
+    def __init__(self, model: m.Model, lang: str, path: str, available: dict[str, Download],
+                 trees: dict[str, list] | None = None):
         self.model, self.lang, self.path, self.available = model, lang, path, available
         self.programme = model.programme
+        self.trees = trees if trees is not None else {}
 
     # text
     def t(self, text: m.Text | str | None) -> str:
@@ -233,9 +237,14 @@ class Page:
         return md.typography(hint, self.lang) if hint else None
 
     def md(self, text: m.Markdown, top: int = 3) -> Markup:
-        # Raw: the author's Markdown is meant as Markdown; md.markdown makes
-        # it inert (no HTML, no link but http(s):, mailto: and Dyade's own).
-        return Markup(md.markdown(text[self.lang], self.lang, self.path, top))
+        # Raw: written by site_tree from pandoc's tree of the text, every
+        # character of the author's escaped (no HTML, no link but http(s):,
+        # mailto: and Dyade's own).
+        value = text[self.lang]
+        tree = self.trees.get(value)
+        if tree is None:
+            tree = language_trees(self.model, self.lang, [value])[value]
+        return Markup(site_tree.render(tree, self.lang, self.path, top))
 
     def label(self, key: str) -> str:
         """"Who fills it in:" with the language's spacing before the colon."""
@@ -427,10 +436,22 @@ def _pages(model: m.Model) -> list[tuple[str, str, dict]]:
     return pages
 
 
+def language_trees(model: m.Model, lang: str, values: list[str] | None = None) -> dict[str, list]:
+    """{text: pandoc's tree} of the Markdown texts of `lang` (all of them by
+    default), parsed in one pandoc run or read from the cache the DOCX and
+    PDF writers and `check` fill."""
+    if values is None:
+        values = [t.values[lang] for t in m.markdown_texts(model) if lang in t.values]
+    values = list(dict.fromkeys(values))
+    trees = markdown.parse([(lang, v) for v in values], Path(model.root) / ".dyade" / "cache")
+    return dict(zip(values, trees))
+
+
 def _write_pages(model: m.Model, lang: str, env: jinja2.Environment, docs: Path,
                  available: dict[str, Download]) -> None:
+    trees = language_trees(model, lang)
     for path, template, extra in _pages(model):
-        page = Page(model, lang, path, available)
+        page = Page(model, lang, path, available, trees)
         if "terms" in extra:  # the glossary is in the dictionary order of each language
             extra = {**extra, "terms": sorted(extra["terms"], key=lambda t: md.sort_key(t.term[lang]))}
         text = env.get_template(template).render(p=page, model=model, lang=lang, **extra)

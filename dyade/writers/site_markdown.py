@@ -12,16 +12,10 @@ import posixpath
 import re
 import unicodedata
 
-from .. import markdown as markdown_source
 from .. import model as m
-from .. import safety
 from .. import typography as typography_rules
 
 REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
-# `](kind:…)` inside a Markdown link.
-MD_LINK_RE = re.compile(r"\]\(((?:%s):[^)\s]*)\)" % "|".join(REF_KINDS))
-HEADING_RE = re.compile(r"^(#{1,6})(?=[ \t])", re.M)
-FENCE_RE = re.compile(r"^(```|~~~)", re.M)
 
 
 # -- where pages live (the same paths in every language) ----------------------
@@ -136,124 +130,6 @@ def escape_inline(text: str) -> str:
     cell, link text): Markdown punctuation is escaped."""
     text = re.sub(r"([\\`*_\[\]{}|])", r"\\\1", text)
     return text.replace("<", "&lt;")
-
-
-def shift_headings(text: str, top: int) -> str:
-    """Move the headings of a Markdown body so the highest one is level `top`
-    (the page decides where the body sits in its outline)."""
-    if FENCE_RE.search(text):
-        return text  # code blocks may hold lines starting with '#'
-    levels = [len(match.group(1)) for match in HEADING_RE.finditer(text)]
-    if not levels:
-        return text
-    delta = top - min(levels)
-    if delta == 0:
-        return text
-    return HEADING_RE.sub(lambda match: "#" * max(1, min(6, len(match.group(1)) + delta)), text)
-
-
-def convert_links(text: str, page: str) -> str:
-    """`[words](form:ID)` → `[words](../forms/ID.md)`, relative to `page`;
-    inside code (`[words](form:ID)` between backticks, a fenced block) the
-    text stays as typed."""
-    code = markdown_source.code_ranges(text)
-    return MD_LINK_RE.sub(lambda match: match.group(0) if markdown_source.in_code(code, match.start())
-                          or _escaped_opening(text, match.start()) else f"]({ref_link(match.group(1), page)})", text)
-
-
-def _escaped(text: str, i: int) -> bool:
-    backslashes = len(text[:i]) - len(text[:i].rstrip("\\"))
-    return backslashes % 2 == 1
-
-
-def _escaped_opening(text: str, close: int) -> bool:
-    """Whether the `[` that the `]` at `close` closes is written `\\[`: then
-    no Markdown reader makes a link of it (pandoc, which `check` and the
-    documents read, neither), and the text stays as typed."""
-    depth = 0
-    for i in range(close - 1, -1, -1):
-        if text[i] not in "[]" or _escaped(text, i) and text[i] == "]":
-            continue
-        if text[i] == "]":
-            depth += 1
-        elif depth:
-            depth -= 1
-        else:
-            return _escaped(text, i)
-    return False
-
-
-def markdown(text: str, lang: str, page: str, top: int = 3) -> str:
-    """A Markdown body of the model, ready to be placed in `page`."""
-    return shift_headings(convert_links(typography(inert(text.strip()), lang), page), top)
-
-
-# -- author Markdown made inert --------------------------------------------------
-# Markdown lets raw HTML, any link target and (with attr_list) any attribute
-# through.  An author's text may hold none of them live: HTML shows as the
-# characters typed (even inside `code`, where an escape cannot be told from
-# HTML without parsing Markdown exactly as the site does), and so does a link
-# whose scheme is not one of these.
-
-SAFE_SCHEMES = ("http", "https", "mailto", "tel", *REF_KINDS)
-_AUTOLINK_RE = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>", re.I)
-_INLINE_TARGET_RE = re.compile(r"\]\(\s*(<[^<>\n]*>|&lt;[^\s)]*|[^\s)]*)")
-_REF_DEFINITION_RE = re.compile(r"^( {0,3})(\[[^\]\n]+\]:[ \t]*(\S+))", re.M)
-_ATTR_LIST_RE = re.compile(r"\{(?=[^{}\n]*=)")
-# "#set" at the start of a line: a heading for Python-Markdown, text for
-# pandoc (the PDFs) and the DOCX writer; text everywhere.
-_HASH_WORD_RE = re.compile(r"^( {0,3})(?=#+[^\s#])", re.M)
-_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
-# [words]{lang=en}: the one attribute an author may write, pandoc's span
-# with a language (check refuses a tag that is not one).
-_LANG_SPAN_RE = re.compile(r"\[((?:[^\[\]\n]|\n(?![ \t]*\n))+)\]\{lang=(" + safety.LANG_TAG.pattern + r")\}")  # within a paragraph
-_SPAN_MARKS = re.compile("[\ue000-\ue002]")
-
-
-def unsafe_target(target: str) -> bool:
-    """A link target with a scheme that may run code (javascript:, data:…);
-    browsers ignore entities, spaces and control characters inside it."""
-    plain = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(target)).lstrip("<")
-    match = _SCHEME_RE.match(plain)
-    return bool(match) and match.group(1).lower() not in SAFE_SCHEMES
-
-
-def inert(text: str) -> str:
-    """Author Markdown without live HTML, dangerous links or attributes;
-    a phrase marked `[words]{lang=en}` becomes `<span lang="en">words</span>`."""
-    # Language spans are set aside as private-use marks, then written as
-    # HTML once every other < and { is made text (not in a text that holds
-    # such marks itself, nor inside code).
-    tags: list[str] = []
-    if not _SPAN_MARKS.search(text):
-        code = markdown_source.code_ranges(text)
-
-        def mark(match: re.Match) -> str:
-            if markdown_source.in_code(code, match.start()):
-                return match.group(0)
-            tags.append(match.group(2))
-            return f"\ue000{len(tags) - 1}\ue001{match.group(1)}\ue002"
-        text = _LANG_SPAN_RE.sub(mark, text)
-    text = _inert(text)
-    if tags:
-        # Raw: the tag matched safety.LANG_TAG (letters, digits, hyphens).
-        text = re.sub("\ue000(\\d+)\ue001", lambda match: f'<span lang="{tags[int(match.group(1))]}">', text)
-        text = text.replace("\ue002", "</span>")
-    return text
-
-
-def _inert(text: str) -> str:
-    # <https://…> and <mailto:…> stay links; every other < is a character.
-    links = _AUTOLINK_RE.findall(text)
-    parts = _AUTOLINK_RE.split(text)
-    text = "".join(part.replace("<", "&lt;") + (links[i] if i < len(links) else "") for i, part in enumerate(parts))
-    # [words](javascript:…) and [id]: javascript:… are shown as typed.
-    text = _INLINE_TARGET_RE.sub(lambda m: "\\](" + m.group(1) if unsafe_target(m.group(1)) else m.group(0), text)
-    text = _REF_DEFINITION_RE.sub(lambda m: m.group(1) + "\\" + m.group(2) if unsafe_target(m.group(3)) else m.group(0),
-                                  text)
-    # {: onclick="…"} and other key=value attributes too.
-    text = _ATTR_LIST_RE.sub(r"\\{", text)
-    return _HASH_WORD_RE.sub(r"\1\\", text)
 
 
 def indent(text: str, spaces: int = 4) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from .. import markdown
 from .. import safety
 from .. import typography
 from . import site_markdown as md
@@ -34,20 +35,9 @@ _LISTS = {"BulletList", "OrderedList"}
 def render(tree: list, lang: str, page: str, top: int = 3) -> str:
     """The Markdown of one text's tree, to be placed in `page` (links are
     relative to it); its highest heading becomes level `top`."""
-    levels = [node["c"][0] for node in _nodes(tree) if node["t"] == "Header"]
+    levels = [node["c"][0] for node in markdown.nodes(tree) if node["t"] == "Header"]
     shift = top - min(levels) if levels else 0
     return _Writer(lang, page, shift).blocks(tree).strip("\n")
-
-
-def _nodes(tree):
-    if isinstance(tree, dict):
-        if "t" in tree:
-            yield tree
-        for value in tree.values():
-            yield from _nodes(value)
-    elif isinstance(tree, list):
-        for item in tree:
-            yield from _nodes(item)
 
 
 def _text(value: str) -> str:

@@ -27,7 +27,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 
-from . import cputime, sources
+from . import cputime, document, sources
 from . import writers as registry
 from .model import Model
 from .state import Manifest, State, files_of, hashed_inputs, link_outputs, source_epoch, stat_inputs
@@ -105,6 +105,10 @@ def _render(model: Model, root: Path, staging: Path, previous: Manifest | None, 
             log("  " + note)
     report = Report(model.languages, [], [])
     use_model(model)
+    # Every Markdown text parsed once, here, before the workers are forked:
+    # they inherit the resolved documents every writer reads.
+    with cputime.stage("markdown"):
+        document.resolve(model)
     # SOURCE_DATE_EPOCH also dates mkdocs' sitemap; the workers, forked now,
     # inherit it.  Restored afterwards: `serve` runs many builds in one process.
     explicit_epoch = os.environ.get("SOURCE_DATE_EPOCH")

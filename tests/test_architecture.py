@@ -99,3 +99,44 @@ def test_no_module_imports_another_modules_private_names():
                 found += [f"{path.relative_to(PACKAGE)}: {alias.name}" for alias in node.names
                           if alias.name.startswith("_") and not alias.name.startswith("__")]
     assert not found, found
+
+
+def calls_in(path: Path) -> set[str]:
+    """`module.function` for every call of that form in a source file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name):
+            found.add(f"{node.func.value.id}.{node.func.attr}")
+    return found
+
+
+def test_writers_read_texts_from_the_resolved_document():
+    """docs/architecture.md: no writer parses Markdown, nor prints a plain
+    text with typography of its own; both come from dyade.document, so the
+    site, the DOCX, the PDF and the calendar cannot disagree."""
+    offending = {}
+    for path in sorted((PACKAGE / "writers").glob("*.py")):
+        own = calls_in(path) & {"markdown.parse", "typography.plain", "pypandoc.convert_file"}
+        if own:
+            offending[path.name] = sorted(own)
+    assert not offending, offending
+    assert {"markdown.parse", "typography.plain"} <= calls_in(PACKAGE / "document.py")
+
+
+def test_one_resolved_document_per_language_holds_every_markdown_text(model):
+    from dyade import document, markdown
+    from dyade import model as m
+
+    documents = document.resolve(model)
+    assert document.resolve(model) is documents and list(documents) == model.languages
+    for lang, doc in documents.items():
+        assert document.of(model, lang) is doc
+        texts = [t for t in m.markdown_texts(model) if lang in t.values]
+        assert texts and all(t.values[lang] in doc.trees for t in texts)
+        body = model.chapters[0].sections[0].body
+        assert doc.tree(body) is doc.trees[body.values[lang]]  # the same tree for every writer
+    # A link written in code is not a link in the tree every writer reads.
+    doc = document.Document(None, "fr", {})
+    tree = doc.tree("Voir [le plan](form:x) et `[pas](form:y)`.")
+    assert markdown.link_targets(tree) == ["form:x"] and doc.tree("Voir [le plan](form:x) et `[pas](form:y)`.") is tree

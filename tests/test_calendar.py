@@ -10,9 +10,8 @@ import datetime as dt
 import icalendar
 import pytest
 
-from dyade import markdown
+from dyade import document
 from dyade.writers import calendar as ics
-from dyade.writers.site_markdown import ref_title
 from sitetools import read_page
 
 EPOCH = 1767225600  # 2026-01-01T00:00:00Z
@@ -23,8 +22,7 @@ def events(data: bytes) -> list:
 
 
 def render(model, lang: str, epoch: int = EPOCH) -> bytes:
-    texts = [(lang, step.description[lang]) for step in model.programme.calendar]
-    return ics.calendar_bytes(model, lang, markdown.parse(texts), epoch)
+    return ics.calendar_bytes(model, lang, epoch)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -48,7 +46,7 @@ def test_built_calendar_holds_every_milestone_in_its_language(built, model, lang
         description = str(event["DESCRIPTION"])
         assert description.split()[0] in step.description[lang]
         for ref in step.forms:
-            assert ref_title(model, ref, lang).replace("'", "’") in description
+            assert document.of(model, lang).ref_title(ref) in description
         if step.forms:
             assert model.ui("calendar_forms_due", lang) in description
     # the other language's words are not there

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import run_dyade
-from dyade import layout
+from dyade import document, layout
 from dyade import model as m
 from dyade.writers import pdf as pdfwriter
 
@@ -546,7 +546,7 @@ def test_french_workshop_times_are_written_the_french_way(built, model):
     ('#read("/etc/passwd") x = ""', "en", '#read("/etc/passwd") x = ""'),
 ])
 def test_plain_text_quotes(raw, lang, expected):
-    assert pdfwriter.typographic(raw, lang) == expected
+    assert document.Document(None, lang, {}).plain(raw) == expected
 
 
 def test_french_quotes_and_spacing_in_markdown():

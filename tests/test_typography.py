@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dyade import typography
-from dyade.writers import docx, pdf, site_markdown
+from dyade import document, typography
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -32,10 +31,9 @@ def test_french_spacing(raw, expected):
 def test_every_writer_spaces_a_text_alike(raw):
     for lang in ("fr", "en", "es"):
         expected = typography.spacing(raw, lang)
-        assert docx.typo(raw, lang) == expected
-        assert site_markdown.typography(raw, lang) == expected
-        assert typography.plain(raw, lang) == expected  # no quotes or apostrophes in these
-        assert pdf.typographic(raw, lang) == expected
+        doc = document.Document(None, lang, {})  # what every writer prints a plain text with
+        assert doc.spaced(raw) == expected
+        assert doc.plain(raw) == typography.plain(raw, lang) == expected  # no quotes or apostrophes in these
 
 
 def test_languages_without_rules_keep_their_spaces():

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import layout
+from .. import document, layout
 from .. import markdown
 from .. import model as m
-from .. import typography
 from ..tasks import Context, Task, digest
 from .base import Writer, write_file
-from .site_markdown import ref_title
 
 MAX_OCTETS = 75  # a content line's length before folding, CRLF excluded (RFC 5545, 3.1)
 
@@ -71,17 +68,18 @@ def uid_domain(programme: m.Programme) -> str:
     return host or "dyade.invalid"
 
 
-def calendar_bytes(model: m.Model, lang: str, trees: list[list], epoch: int) -> bytes:
+def calendar_bytes(model: m.Model, lang: str, epoch: int) -> bytes:
     prog = model.programme
     stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     domain = uid_domain(prog)
-    title = typography.plain(prog.title[lang], lang)
+    doc = document.of(model, lang)
+    title = doc.plain(prog.title)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//Dyade//{escape(title)}//{lang.upper()}",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{escape(title)}"]
-    forms_due = typography.plain(model.ui("calendar_forms_due", lang) + model.ui("site_colon", lang), lang)
-    for milestone, tree in zip(prog.calendar, trees):
-        text = plain_description(tree)
-        forms = [typography.plain(ref_title(model, ref, lang), lang) for ref in milestone.forms]
+    forms_due = doc.with_colon("calendar_forms_due")
+    for milestone in prog.calendar:
+        text = plain_description(doc.tree(milestone.description))
+        forms = [doc.ref_title(ref) for ref in milestone.forms]
         if forms:
             text += "\n\n" + forms_due + "\n" + "\n".join("– " + f for f in forms)
         lines += [
@@ -90,8 +88,8 @@ def calendar_bytes(model: m.Model, lang: str, trees: list[list], epoch: int) -> 
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{milestone.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{milestone.date + dt.timedelta(days=1):%Y%m%d}",  # DTEND is exclusive
-            f"SUMMARY;LANGUAGE={lang}:{escape(typography.plain(milestone.title[lang], lang))}",
-            f"DESCRIPTION;LANGUAGE={lang}:{escape(typography.spacing(text, lang))}",
+            f"SUMMARY;LANGUAGE={lang}:{escape(doc.plain(milestone.title))}",
+            f"DESCRIPTION;LANGUAGE={lang}:{escape(doc.spaced(text))}",
             "TRANSP:TRANSPARENT",  # a milestone does not make the day busy
             "END:VEVENT",
         ]
@@ -103,17 +101,14 @@ def plan(model: m.Model, ctx: Context, log=None, lang=None) -> list[Task]:
     calendar = model.programme.calendar
     if not calendar:
         return []
-    texts = [(lang, milestone.description[lang]) for lang in model.languages for milestone in calendar]
-    trees = markdown.parse(texts, Path(model.root) / ".dyade" / "cache")
     tasks = []
-    for i, lang in enumerate(model.languages):
+    for lang in model.languages:
         out = f"dist/{lang}/{layout.CALENDAR}"
-        own = trees[i * len(calendar):(i + 1) * len(calendar)]
-        data = calendar_bytes(model, lang, own, ctx.epoch)
+        data = calendar_bytes(model, lang, ctx.epoch)
         # Keyed without its date, as the PDF and DOCX are: an edit elsewhere
         # moves the sources' date but must not rewrite this file, nor the
         # website of its language that offers it.
-        key = digest(out, ctx.salt, calendar_bytes(model, lang, own, 0))
+        key = digest(out, ctx.salt, calendar_bytes(model, lang, 0))
         tasks.append(Task(name=out, lang=lang, outputs=[out], key=key, weight=0.01,
                           run=functools.partial(write_file, out, data)))
     return tasks

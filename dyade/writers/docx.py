@@ -32,7 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 from .. import controls as ctl
-from .. import layout, markdown, safety, typography
+from .. import document, layout, safety, typography
 from .. import model as m
 from .. import oxml as ox
 from ..errors import BuildError
@@ -61,17 +61,14 @@ def plan(model: m.Model, ctx: Context, log=None, lang=None) -> list[Task]:
     logo = _FormDocument(model, model.forms[0], model.languages[0]).logo_path() if model.forms else None
     logo_bytes = logo.read_bytes() if logo else b""
     tasks = []
-    # Every form's texts in one pandoc run (read from the cache when unchanged).
-    parsed = parse_texts(model, [(f, lang) for lang in model.languages for f in model.forms])
     for lang in model.languages:
         shared = digest(ctx.salt, plain(model.programme, lang), plain(model.strings, lang),
                         [(f.id, f.number, plain(f.title, lang)) for f in model.forms], logo_bytes)
         for form in model.forms:
             out = f"dist/{lang}/{layout.form_docx(form)}"
             key = digest("docx", shared, plain(form, lang))
-            trees = {text: parsed[(lang, text)] for text in form_texts(form, lang)}
             tasks.append(Task(name=out, lang=lang, outputs=[out], weight=0.2, key=key,
-                              run=functools.partial(run_task, form.id, lang, ctx.epoch, out, trees)))
+                              run=functools.partial(run_task, form.id, lang, ctx.epoch, out)))
     return tasks
 
 
@@ -88,13 +85,13 @@ def _notes(model: m.Model) -> list[str]:
     return [note] if note else []
 
 
-def run_task(form_id: str, lang: str, epoch: int, out: str, trees: dict[str, list], staging: Path) -> list[str]:
+def run_task(form_id: str, lang: str, epoch: int, out: str, staging: Path) -> list[str]:
     """Render one form (in a worker process: the model is the build's)."""
     model = current_model()
     form = next(f for f in model.forms if f.id == form_id)
     target = Path(staging) / out
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(render(model, form, lang, build_date(epoch), trees))
+    target.write_bytes(render(model, form, lang, build_date(epoch)))
     return []
 
 
@@ -138,20 +135,14 @@ def build_date(epoch: int) -> dt.datetime:
     return max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).replace(microsecond=0)
 
 
-def render(model: m.Model, form: m.Form, lang: str, stamp: dt.datetime, trees: dict[str, list] | None = None) -> bytes:
-    """The DOCX file of `form` in `lang`, as bytes (`trees`: its Markdown
-    texts already parsed, {text: tree})."""
-    doc = _FormDocument(model, form, lang, trees)
+def render(model: m.Model, form: m.Form, lang: str, stamp: dt.datetime) -> bytes:
+    """The DOCX file of `form` in `lang`, as bytes."""
+    doc = _FormDocument(model, form, lang)
     doc.build()
     return doc.save(stamp)
 
 
 # -- text helpers ------------------------------------------------------------
-
-def typo(text: str, lang: str) -> str:
-    """The language's spacing (see dyade.typography)."""
-    return typography.spacing(text, lang)
-
 
 def hexcolour(value: str) -> str:
     return value.lstrip("#").upper()
@@ -277,22 +268,10 @@ def inline_runs(inlines: list, lang: str, bold=False, italic=False, url=None,
 
 # -- the document -------------------------------------------------------------
 
-def form_texts(form: m.Form, lang: str) -> list[str]:
-    """The Markdown texts a form's DOCX prints, in `lang`."""
-    return [form.purpose[lang]] + [item.text[lang] for item in form.fields if isinstance(item, m.Instructions)]
-
-
-def parse_texts(model: m.Model, pairs: list[tuple[m.Form, str]]) -> dict[tuple[str, str], list]:
-    """{(lang, text): tree} for the forms and languages given, in one pandoc run."""
-    texts = list(dict.fromkeys((lang, text) for form, lang in pairs for text in form_texts(form, lang)))
-    trees = markdown.parse(texts, Path(model.root) / ".dyade" / "cache")
-    return dict(zip(texts, trees))
-
-
 class _FormDocument:
-    def __init__(self, model: m.Model, form: m.Form, lang: str, trees: dict[str, list] | None = None):
+    def __init__(self, model: m.Model, form: m.Form, lang: str):
         self.model, self.form, self.lang = model, form, lang
-        self._trees = trees
+        self.resolved = document.of(model, lang)  # the resolved document of this language
         self.prog = model.programme
         self.primary = hexcolour(self.prog.colours.primary)
         self.accent = hexcolour(self.prog.colours.accent)
@@ -315,21 +294,11 @@ class _FormDocument:
 
     def t(self, text) -> str:
         """A plain text as printed: the same typography as the PDF's."""
-        value = text[self.lang] if isinstance(text, m.Text) else text
-        return typography.plain(value, self.lang)
+        return self.resolved.plain(text)
 
     def sdt_id(self) -> int:
         self.next_id += 1
         return self.next_id
-
-    @property
-    def trees(self) -> dict[str, list]:
-        """{Markdown text: its tree}, parsed once for the whole build when
-        the engine renders (see `plan`), else here."""
-        if self._trees is None:
-            parsed = parse_texts(self.model, [(self.form, self.lang)])
-            self._trees = {text: tree for (_, text), tree in parsed.items()}
-        return self._trees
 
     # -- build ------------------------------------------------------------------
     def build(self) -> None:
@@ -655,7 +624,7 @@ class _FormDocument:
                 paragraph.add_run().add_break()
                 continue
             # Quotes and apostrophes are pandoc's already (as in the PDF): spacing only.
-            piece = piece if code else typo(piece, phrase or self.lang)
+            piece = piece if code else typography.spacing(piece, phrase or self.lang)
             if url:
                 rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
                 link = ox.el("w:hyperlink", {"r:id": rid})
@@ -680,7 +649,7 @@ class _FormDocument:
         """Markdown blocks as paragraphs of `style` (lists get `style` + " Bullet"/" Number");
         `lead` is a bold label opening the first paragraph."""
         boxed = style != "Normal"
-        blocks = markdown_blocks(self.trees[text])
+        blocks = markdown_blocks(self.resolved.tree(text))
         if lead and (not blocks or blocks[0][0] != "p"):
             blocks.insert(0, ("p", []))
         for kind, content in blocks:

@@ -29,12 +29,11 @@ import re
 import tempfile
 import threading
 import time
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import controls as ctl
-from .. import bundled, cputime, layout, markdown, pdfform, pdflang, safety, typography
+from .. import bundled, cputime, document, layout, markdown, pdfform, pdflang, safety, typography
 from .. import model as m
 from ..errors import BuildError
 from ..tasks import Context, Task, digest
@@ -45,6 +44,7 @@ TEMPLATE_FILES = ("lib.typ", "docs.typ")
 PDF_STANDARDS = ["a-2b", "ua-1"]
 MAX_ANSWER_CHARS = 750  # about what a flashcard holds in its smallest type
 CACHE_DIR = ".dyade/cache"  # relative to the project folder (ignored by git)
+EM_DASH = "—"  # the PDF sets titles with an em dash; the site and the DOCX with an en dash
 WORK_DIR = "pdf-src"  # in the staging folder: the typst sources of every document
 
 REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([a-z0-9-]*)(?:#([a-z0-9-]+))?$")
@@ -52,11 +52,6 @@ REF_RE = re.compile(r"^(chapter|form|annex|workshop|glossary|flashcards|home):([
 
 # ---------------------------------------------------------------------------
 # Typography
-
-
-def typographic(text: str, lang: str) -> str:
-    """A plain text as it is printed (see dyade.typography.plain)."""
-    return typography.plain(text, lang)
 
 
 # ---------------------------------------------------------------------------
@@ -76,9 +71,11 @@ def label_for(kind: str, ident: str, anchor: str | None = None) -> str:
 
 class MarkdownBatch:
     """Collects the Markdown texts of every document, converts them with two
-    pandoc runs, and hands out typst markup by key."""
+    pandoc runs, and hands out typst markup by key.  The trees come from the
+    resolved documents (`documents`, by language) when given."""
 
-    def __init__(self) -> None:
+    def __init__(self, documents: dict[str, document.Document] | None = None) -> None:
+        self.documents = documents
         self.keys: dict[tuple[str, str], str] = {}
         self.texts: list[tuple[str, str]] = []  # (lang, markdown), index = key number
         self.typst: dict[str, str] = {}
@@ -108,8 +105,10 @@ class MarkdownBatch:
                 todo.append(i)
             else:
                 self.typst[f"m{i}"] = hit
-        # Parsed once for every writer (dyade.markdown), converted here.
-        trees = dict(zip(todo, markdown.parse([self.texts[i] for i in todo], cache_dir)))
+        # Parsed once for every writer (dyade.document), converted here.
+        documents = self.documents or {}  # none: texts made up outside a model (tests)
+        trees = {i: (documents.get(lang) or document.Document(None, lang, {})).tree(src)
+                 for i, (lang, src) in ((i, self.texts[i]) for i in todo)}
         sizes = {i: len(self.texts[i][1]) for i in todo}
         chunks: list[list[int]] = [[] for _ in range(max(1, min(workers, len(todo))))]
         loads = [0] * len(chunks)
@@ -408,7 +407,7 @@ PDF_UI_KEYS = ("form", "annex", "chapter", "forms", "annexes", "contents", "cale
 
 def format_date(docs: "Documents", lang: str, date: dt.date) -> str:
     """A date in words: "1er septembre 2026", "September 1, 2026"."""
-    return typographic(docs.model.long_date(date, lang), lang)
+    return docs.plain(docs.model.long_date(date, lang), lang)
 
 
 class Documents:
@@ -423,8 +422,12 @@ class Documents:
         self.warned: set = set()
 
     # -- helpers -----------------------------------------------------------
+    def plain(self, text: str, lang: str) -> str:
+        """A plain text as printed (the resolved document's typography)."""
+        return document.of(self.model, lang).plain(text)
+
     def t(self, text: m.Text | None, lang: str) -> str | None:
-        return None if text is None else typographic(text[lang], lang)
+        return None if text is None else document.of(self.model, lang).plain(text)
 
     def raw_ui(self, key: str, lang: str) -> str:
         try:
@@ -434,10 +437,10 @@ class Documents:
                              f"add it (the bundled templates/strings.yml has it)") from None
 
     def ui(self, key: str, lang: str) -> str:
-        return typographic(self.raw_ui(key, lang), lang)
+        return self.plain(self.raw_ui(key, lang), lang)
 
     def with_colon(self, key: str, lang: str) -> str:
-        return typographic(self.raw_ui(key, lang) + self.raw_ui("pdf_colon", lang), lang)
+        return self.plain(self.raw_ui(key, lang) + self.raw_ui("pdf_colon", lang), lang)
 
     def md(self, text: m.Markdown | None, lang: str, keys: list[str]) -> str | None:
         key = self.batch.add(text, lang)
@@ -449,8 +452,8 @@ class Documents:
         ui = {key.removeprefix("pdf_").replace("_", "-"): self.ui(key, lang) for key in PDF_UI_KEYS}
         ui["see-also"] = self.with_colon("see_also", lang)
         ui["forms-due"] = self.with_colon("forms", lang)
-        ui["list-sep"] = typographic("a; a", lang)[1:-1]
-        ui["colon"] = typographic("a" + self.raw_ui("pdf_colon", lang), lang)[1:]
+        ui["list-sep"] = self.plain("a; a", lang)[1:-1]
+        ui["colon"] = self.plain("a" + self.raw_ui("pdf_colon", lang), lang)[1:]
         return ui
 
     def doc_block(self, lang: str, title: str, footer: str, cover: bool = False) -> dict:
@@ -474,11 +477,11 @@ class Documents:
             "header-right": self.t(prog.organisation.short_name, lang),
             "footer": footer,
             "cover": cover,
-            "page-parts": [p for p in re.split(r"(\{page\}|\{pages\})", typographic(page, lang)) if p],
+            "page-parts": [p for p in re.split(r"(\{page\}|\{pages\})", self.plain(page, lang)) if p],
         }
 
-    def numbered(self, kind: str, number: int, title: m.Text, lang: str) -> str:
-        return f"{self.ui(kind, lang)} {number} — {self.t(title, lang)}"
+    def numbered(self, kind: str, item, lang: str) -> str:
+        return document.of(self.model, lang).numbered(kind, item, dash=EM_DASH)
 
     def dates(self, lang: str) -> str:
         prog = self.model.programme
@@ -487,24 +490,7 @@ class Documents:
     def ref(self, ref: str, lang: str) -> dict:
         """A `kind:id` reference as {label, text} for the templates."""
         kind, ident, anchor = REF_RE.match(ref).groups()
-        model = self.model
-        if kind == "flashcards":
-            text = self.t(model.flashcards.title, lang) if model.flashcards else self.ui("flashcards", lang)
-        elif kind == "home":
-            text = self.ui("home", lang)
-        else:
-            item = model.find(kind, ident)
-            if kind == "form":
-                text = self.numbered("form", item.number, item.title, lang)
-            elif kind == "annex":
-                text = self.numbered("annex", item.number, item.title, lang)
-            elif kind == "glossary":
-                text = self.t(item.term, lang)
-            elif kind == "chapter" and anchor:
-                section = next(s for s in item.sections if s.id == anchor)
-                text = f"{self.t(item.title, lang)} — {self.t(section.title, lang)}"
-            else:
-                text = self.t(item.title, lang)
+        text = document.of(self.model, lang).ref_title(ref, dash=EM_DASH)
         return {"ref": True, "anchor": label_for(kind, ident, anchor), "text": text, "linked": False}
 
     # -- forms -------------------------------------------------------------
@@ -530,7 +516,7 @@ class Documents:
 
     def number_data(self, f: m.NumberField, lang: str, keys: list[str]) -> dict:
         hint = self.model.number_range(f, lang)
-        return {"unit": self.t(f.unit, lang), "range": typographic(hint, lang) if hint else None}
+        return {"unit": self.t(f.unit, lang), "range": self.plain(hint, lang) if hint else None}
 
     def choice_data(self, f: m.ChoiceField, lang: str, keys: list[str]) -> dict:
         options = [self.t(o.label, lang) for o in f.options]
@@ -552,7 +538,7 @@ class Documents:
 
     def form(self, form: m.Form, lang: str, keys: list[str], fillable: bool = False) -> dict:
         return {
-            "heading": self.numbered("form", form.number, form.title, lang),
+            "heading": self.numbered("form", form, lang),
             "anchor": label_for("form", form.id),
             "purpose": self.md(form.purpose, lang, keys),
             "who": self.t(form.who, lang),
@@ -563,7 +549,7 @@ class Documents:
 
     def annex(self, annex: m.Annex, lang: str, keys: list[str]) -> dict:
         return {
-            "heading": self.numbered("annex", annex.number, annex.title, lang),
+            "heading": self.numbered("annex", annex, lang),
             "anchor": label_for("annex", annex.id),
             "summary": self.t(annex.summary, lang),
             "body": self.md(annex.body, lang, keys),
@@ -673,7 +659,7 @@ class Documents:
                 "title": self.t(model.glossary.title, lang),
                 "terms": [{"term": self.t(term.term, lang), "anchor": label_for("glossary", term.id),
                            "definition": self.md(term.definition, lang, keys)}
-                          for term in sorted(model.glossary.terms, key=lambda term: _sort_key(term.term[lang]))],
+                          for term in document.of(model, lang).glossary_terms()],
             },
             "forms": [self.form(f, lang, keys) for f in model.forms],
             "annexes": [self.annex(a, lang, keys) for a in model.annexes],
@@ -682,7 +668,7 @@ class Documents:
 
     def form_doc(self, form: m.Form, lang: str) -> Job:
         keys: list[str] = []
-        title = self.numbered("form", form.number, form.title, lang)
+        title = self.numbered("form", form, lang)
         data = {"doc": self.doc_block(lang, title, title), "ui": self.ui_block(lang),
                 "form": self.form(form, lang, keys, fillable=True)}
         identity = {ctl.FORM_PROPERTY: form.id, ctl.LANGUAGE_PROPERTY: lang,
@@ -699,7 +685,7 @@ class Documents:
                 tooltip = f"{label(c.parent)} — {self.t(c.field.label, lang)}"
             elif isinstance(c.parent, m.TableField):
                 cell = self.raw_ui("site_cell", lang).replace("{column}", self.t(c.field.label, lang))
-                tooltip = f"{label(c.parent)} — {typographic(cell.replace('{row}', str(c.row)), lang)}"
+                tooltip = f"{label(c.parent)} — {self.plain(cell.replace('{row}', str(c.row)), lang)}"
             elif isinstance(c.parent, m.SignatureField):
                 part = "name" if c.tag.endswith("-name") else "date"
                 tooltip = f"{label(c.parent)} — {self.ui(part, lang)}"
@@ -709,7 +695,7 @@ class Documents:
                 tooltip += f" ({self.ui('pdf_date_hint', lang)})"
             elif c.kind == ctl.NUMBER:
                 hint = [h for h in (self.model.number_range(c.field, lang), self.t(c.field.unit, lang)) if h]
-                tooltip += f" ({typographic(', '.join(hint), lang)})" if hint else ""
+                tooltip += f" ({self.plain(', '.join(hint), lang)})" if hint else ""
             kind = PDF_FIELD_KINDS[c.kind]
             states = tuple(ctl.choices(c.field)) if kind == pdfform.RADIO_GROUP else ()
             size = 9 if isinstance(c.parent, m.TableField) else 10
@@ -721,7 +707,7 @@ class Documents:
 
     def annex_doc(self, annex: m.Annex, lang: str) -> Job:
         keys: list[str] = []
-        title = self.numbered("annex", annex.number, annex.title, lang)
+        title = self.numbered("annex", annex, lang)
         data = {"doc": self.doc_block(lang, title, title), "ui": self.ui_block(lang), "annex": self.annex(annex, lang, keys)}
         return Job(lang, "", "annex-doc", data, keys)
 
@@ -868,10 +854,6 @@ def _tint(colour: str, amount: float = 0.9) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)
 
 
-def _sort_key(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
-
-
 # ---------------------------------------------------------------------------
 # Compiling
 
@@ -933,7 +915,7 @@ def _source_name(job: Job) -> str:
 def _prepare(model: m.Model, work: Path, log, pandoc_processes: int = 2) -> list[tuple[Job, str, str]]:
     """Convert the Markdown, write every document's typst sources into
     `work`; (job, source name, digest of its sources) per document."""
-    batch = MarkdownBatch()
+    batch = MarkdownBatch(document.resolve(model))
     documents = Documents(model, batch)
     jobs = documents.jobs()
     for warning in documents.warnings:

@@ -34,8 +34,8 @@ from markupsafe import Markup
 
 from .. import bundled
 from .. import controls as ctl
+from .. import document
 from .. import layout
-from .. import markdown
 from .. import model as m
 from .. import pdfform
 from .. import safety
@@ -215,40 +215,31 @@ class Page:
     """What a template needs to write one page in one language; links are
     relative to the page."""
 
-    def __init__(self, model: m.Model, lang: str, path: str, available: dict[str, Download],
-                 trees: dict[str, list] | None = None):
+    def __init__(self, model: m.Model, lang: str, path: str, available: dict[str, Download]):
         self.model, self.lang, self.path, self.available = model, lang, path, available
         self.programme = model.programme
-        self.trees = trees if trees is not None else {}
+        self.doc = document.of(model, lang)
 
-    # text
+    # text: as printed, the same typography as the DOCX's and the PDF's
     def t(self, text: m.Text | str | None) -> str:
-        if text is None:
-            return ""
-        value = text if isinstance(text, str) else text[self.lang]
-        return md.typography(value, self.lang)
+        return self.doc.plain(text)
 
     def ui(self, key: str, **values) -> str:
-        text = self.model.ui(key, self.lang)
-        return md.typography(text.format(**values) if values else text, self.lang)
+        return self.doc.ui(key, **values)
 
     def number_range(self, f: m.NumberField) -> str | None:
         hint = self.model.number_range(f, self.lang)
-        return md.typography(hint, self.lang) if hint else None
+        return self.doc.plain(hint) if hint else None
 
     def md(self, text: m.Markdown, top: int = 3) -> Markup:
         # Raw: written by site_tree from pandoc's tree of the text, every
         # character of the author's escaped (no HTML, no link but http(s):,
         # mailto: and Dyade's own).
-        value = text[self.lang]
-        tree = self.trees.get(value)
-        if tree is None:
-            tree = language_trees(self.model, self.lang, [value])[value]
-        return Markup(site_tree.render(tree, self.lang, self.path, top))
+        return Markup(site_tree.render(self.doc.tree(text), self.lang, self.path, top))
 
     def label(self, key: str) -> str:
         """"Who fills it in:" with the language's spacing before the colon."""
-        return md.typography(self.model.ui(key, self.lang) + self.model.ui("site_colon", self.lang), self.lang)
+        return self.doc.with_colon(key)
 
     # links
     def link(self, target: str) -> Markup:
@@ -259,10 +250,10 @@ class Page:
         return Markup(md.relative(target, self.path))
 
     def ref_title(self, ref: str) -> str:
-        return md.typography(md.ref_title(self.model, ref, self.lang), self.lang)
+        return self.doc.ref_title(ref)
 
     def numbered(self, kind: str, item) -> str:
-        return md.typography(md.numbered(self.model, kind, item, self.lang), self.lang)
+        return self.doc.numbered(kind, item)
 
     def page_of(self, kind: str, ident: str = "", facilitator: bool = False) -> str:
         return {"chapter": md.chapter_page, "form": md.form_page, "annex": md.annex_page}.get(
@@ -430,30 +421,18 @@ def _pages(model: m.Model) -> list[tuple[str, str, dict]]:
     if model.flashcards:
         pages.append((md.FLASHCARDS, "flashcards.md.j2", {"flashcards": model.flashcards}))
     if model.glossary:
-        terms = sorted(model.glossary.terms, key=lambda t: md.sort_key(t.term[model.languages[0]]))
+        terms = document.of(model, model.languages[0]).glossary_terms()
         pages.append((md.GLOSSARY, "glossary.md.j2", {"glossary": model.glossary, "terms": terms}))
     pages.append((md.DOWNLOADS, "downloads.md.j2", {}))
     return pages
 
 
-def language_trees(model: m.Model, lang: str, values: list[str] | None = None) -> dict[str, list]:
-    """{text: pandoc's tree} of the Markdown texts of `lang` (all of them by
-    default), parsed in one pandoc run or read from the cache the DOCX and
-    PDF writers and `check` fill."""
-    if values is None:
-        values = [t.values[lang] for t in m.markdown_texts(model) if lang in t.values]
-    values = list(dict.fromkeys(values))
-    trees = markdown.parse([(lang, v) for v in values], Path(model.root) / ".dyade" / "cache")
-    return dict(zip(values, trees))
-
-
 def _write_pages(model: m.Model, lang: str, env: jinja2.Environment, docs: Path,
                  available: dict[str, Download]) -> None:
-    trees = language_trees(model, lang)
     for path, template, extra in _pages(model):
-        page = Page(model, lang, path, available, trees)
+        page = Page(model, lang, path, available)
         if "terms" in extra:  # the glossary is in the dictionary order of each language
-            extra = {**extra, "terms": sorted(extra["terms"], key=lambda t: md.sort_key(t.term[lang]))}
+            extra = {**extra, "terms": page.doc.glossary_terms()}
         text = env.get_template(template).render(p=page, model=model, lang=lang, **extra)
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,10 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import unicodedata
 
-from .. import model as m
-from .. import typography as typography_rules
 
 REF_KINDS = ("chapter", "form", "annex", "workshop", "glossary", "flashcards", "home")
 
@@ -88,37 +85,7 @@ def ref_link(ref: str, page: str) -> str:
     return relative(path + (f"#{anchor}" if anchor else ""), page)
 
 
-def ref_title(model: m.Model, ref: str, lang: str) -> str:
-    """What a link to `ref` is called, e.g. "Form 3 – Learning plan"."""
-    kind, _, rest = ref.partition(":")
-    ident, _, anchor = rest.partition("#")
-    if kind == "home":
-        return model.ui("home", lang)
-    if kind == "flashcards":
-        return model.flashcards.title[lang] if model.flashcards else model.ui("flashcards", lang)
-    item = model.find(kind, ident)
-    if kind == "form":
-        return numbered(model, "form", item, lang)
-    if kind == "annex":
-        return numbered(model, "annex", item, lang)
-    if kind == "glossary":
-        return item.term[lang]
-    if kind == "chapter" and anchor:
-        section = next(s for s in item.sections if s.id == anchor)
-        return f"{item.title[lang]} – {section.title[lang]}"
-    return item.title[lang]
-
-
-def numbered(model: m.Model, kind: str, item, lang: str) -> str:
-    return f"{model.ui(kind, lang)} {item.number} – {item.title[lang]}"
-
-
 # -- text -------------------------------------------------------------------
-
-def typography(text: str, lang: str) -> str:
-    """The language's spacing (see dyade.typography)."""
-    return typography_rules.spacing(text, lang)
-
 
 def html_text(text: str) -> str:
     """Plain text made safe to place in HTML, in text or in a "quoted" attribute."""
@@ -141,12 +108,6 @@ def one_line(text: str) -> str:
     """A short Markdown text made to fit in a table cell."""
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     return "<br><br>".join(paragraphs)
-
-
-def sort_key(text: str) -> str:
-    """Dictionary order that ignores accents and case."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def curly_quotes(text: str) -> str:

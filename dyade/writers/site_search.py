@@ -14,6 +14,8 @@ Pagefind reads copies of the pages, prepared for it in the staging folder
 - only the article is indexed, not the navigation that every page repeats;
 - a space ends every cell, list item, option, label…, so that the words of
   two cells are never indexed glued together ("ÉchéanceIndicateurs");
+- typographic apostrophes are indexed as straight ones, so an elided word
+  ("d’apprentissage") is found as "apprentissage";
 - field labels, table headers and captions weigh like a sub-heading, so a
   form's page comes first for its own field labels; labels become spans,
   as Pagefind leaves out every <label> (and so every option of a choice).
@@ -78,6 +80,9 @@ def for_index(page: str) -> str:
     """A built page as Pagefind should read it (see the module's docstring)."""
     page = _ARTICLE.sub(lambda m: m.group(0) + " data-pagefind-body", page, count=1)
     page = _BLOCK_END.sub(r" \1", page)
+    # Pagefind splits "d'apprentissage" at a straight apostrophe only: the
+    # typographic one the pages print would glue the elided article to the word.
+    page = page.replace("’", "'")
     page = _LABEL.sub(f'<span data-pagefind-weight="{LABEL_WEIGHT}">', page).replace("</label>", " </span>")
     return _WEIGHTED.sub(lambda m: f'<{m.group(1)} data-pagefind-weight="{LABEL_WEIGHT}"', page)
 
